@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: Go vet, native Go tests (all packages), the js/wasm Go
+# tests under Node, and the browser/Node end-to-end tests in build/tests/.
+# SIGLIP_LARGE=1 adds the google/siglip-large-patch16-256 architecture check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$(go env GOROOT)/lib/wasm:$PATH"
+
+echo "== go vet"
+go vet ./...
+GOOS=js GOARCH=wasm go vet ./...
+
+echo "== go test (native)"
+go test -timeout 45m ./...
+
+echo "== go test (js/wasm under Node)"
+wasm_pkgs=$(GOOS=js GOARCH=wasm go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v -e /cmd/ -e /build -e /hub || true)
+if [ -n "$wasm_pkgs" ]; then
+  GOOS=js GOARCH=wasm go test -short -timeout 30m $wasm_pkgs
+fi
+
+if ls build/tests/*.test.mjs >/dev/null 2>&1; then
+  echo "== node --test build/tests (Node and headless Chromium)"
+  node --test --test-concurrency=1 build/tests/
+fi

@@ -1,0 +1,49 @@
+// Package kernel holds the numeric kernels of the engine: matrix products
+// over packed f32 and int8 weights, layernorm, GELU, softmax and attention.
+//
+// Every kernel exists in up to three forms behind one API:
+//
+//   - a naive reference (ref.go): the obvious loops, which define what
+//     "correct" means and which the conformance test compares against;
+//   - the pure-Go implementation (the default on every GOOS): blocked,
+//     allocation-free and parallel where the platform has threads;
+//   - on js/wasm, simd128 kernels hand-written in WebAssembly text
+//     (web/kernels/*.wat) and called through //go:wasmimport, selected at
+//     start-up when the host supports SIMD.
+//
+// One conformance test runs every form on the same inputs: int8 paths must
+// be bit-identical, f32 paths within 1e-5 relative.
+//
+// # Layouts
+//
+// A Linear weight arrives as Hugging Face stores it: W[N][K] (out × in),
+// row-major. Packing reorders it once, at load, so the inner loops read
+// contiguous, 16-byte-aligned vectors:
+//
+// PackedF32 — panels of 8 output rows, k-major inside a panel:
+//
+//	Data[(p*K + k)*8 + j] = W[8p+j][k]      (0 where 8p+j ≥ N)
+//
+// PackedQ8 — int8 weights with one float32 scale per output row
+// (W[n][k] ≈ Scales[n]·Q[n][k], symmetric, |Q| ≤ 127). K is padded to an
+// even Kp; panels of 8 rows; inside a panel, pairs of k for all 8 rows, so
+// one 16-byte load holds 8 outputs × 2 k (what i32x4.dot_i16x8_s wants
+// after sign-extension):
+//
+//	Data[((p*Kp/2 + k/2)*8 + j)*2 + k%2] = Q[8p+j][k]   (0 where padded)
+//
+// # Int8 matmul semantics (bit-exact across forms)
+//
+// MatMulQ8 quantizes each row r of the activations A[M][K] symmetrically:
+//
+//	amax  = max_k |A[r][k]|                    (float32)
+//	sa    = amax / 127, inv = 127 / amax      (float32; sa = inv = 0 when amax = 0)
+//	qa[k] = clamp(roundHalfEven(float32(A[r][k]*inv)), -127, 127)
+//
+// then accumulates acc = Σ_k qa[k]·Q[n][k] exactly in int32 and writes
+//
+//	Y[r][n] = float32(float32(acc) * float32(sa*Scales[n])) + bias[n]
+//
+// with each product rounded to float32 before the next operation (no fused
+// multiply-add), so Go and simd128 give the same bits.
+package kernel

@@ -1,0 +1,77 @@
+package kernel
+
+import "fmt"
+
+// PanelRows is the number of output rows a packed panel holds.
+const PanelRows = 8
+
+// PackedF32 is a Linear weight W[N][K] packed for MatMulF32 (see the
+// package doc for the layout).
+type PackedF32 struct {
+	N, K int
+	Data []float32
+}
+
+// PackedQ8 is an int8 Linear weight with per-output-row scales, packed for
+// MatMulQ8 (see the package doc for the layout).
+type PackedQ8 struct {
+	N, K   int
+	Kp     int // K rounded up to even
+	Data   []int8
+	Scales []float32 // len N
+}
+
+func panels(n int) int { return (n + PanelRows - 1) / PanelRows }
+
+// PackF32 packs the row-major weight w[N][K].
+func PackF32(w []float32, n, k int) (*PackedF32, error) {
+	if n <= 0 || k <= 0 || len(w) != n*k {
+		return nil, fmt.Errorf("kernel: PackF32: weight has %d values, want %d×%d", len(w), n, k)
+	}
+	np := panels(n)
+	d := make([]float32, np*PanelRows*k)
+	for row := 0; row < n; row++ {
+		p, j := row/PanelRows, row%PanelRows
+		src := w[row*k : (row+1)*k]
+		base := p * k * PanelRows
+		for kk, v := range src {
+			d[base+kk*PanelRows+j] = v
+		}
+	}
+	return &PackedF32{N: n, K: k, Data: d}, nil
+}
+
+// At returns W[n][k] from the packed form (for tests and debugging).
+func (w *PackedF32) At(n, k int) float32 {
+	return w.Data[((n/PanelRows)*w.K+k)*PanelRows+n%PanelRows]
+}
+
+// PackQ8 packs the row-major int8 weight q[N][K] with per-row scales.
+func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
+	if n <= 0 || k <= 0 || len(q) != n*k {
+		return nil, fmt.Errorf("kernel: PackQ8: weight has %d values, want %d×%d", len(q), n, k)
+	}
+	if len(scales) != n {
+		return nil, fmt.Errorf("kernel: PackQ8: %d scales for %d rows", len(scales), n)
+	}
+	kp := k + k%2
+	np := panels(n)
+	d := make([]int8, np*PanelRows*kp)
+	for row := 0; row < n; row++ {
+		p, j := row/PanelRows, row%PanelRows
+		for kk := 0; kk < k; kk++ {
+			v := q[row*k+kk]
+			if v == -128 {
+				return nil, fmt.Errorf("kernel: PackQ8: weight [%d][%d] is -128; symmetric int8 uses -127..127", row, kk)
+			}
+			d[((p*kp/2+kk/2)*PanelRows+j)*2+kk%2] = v
+		}
+	}
+	return &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}, nil
+}
+
+// At returns Q[n][k] from the packed form (for tests and debugging).
+func (w *PackedQ8) At(n, k int) int8 {
+	p, j := n/PanelRows, n%PanelRows
+	return w.Data[((p*w.Kp/2+k/2)*PanelRows+j)*2+k%2]
+}
