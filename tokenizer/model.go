@@ -62,8 +62,7 @@ func newModel(s *spec) (*model, error) {
 		return nil, err
 	}
 	m.cmap = cm
-	m.trie.init()
-	m.userTrie.init()
+	var all, user []trieKey
 	for i, p := range s.pieces {
 		id := int32(i)
 		if p.text == "" {
@@ -77,13 +76,13 @@ func newModel(s *spec) (*model, error) {
 		case TypeNormal:
 			m.minScore = min(m.minScore, p.score)
 			m.maxScore = max(m.maxScore, p.score)
-			m.trie.insert(p.text, id)
+			all = append(all, trieKey{p.text, id})
 		case TypeUserDefined:
-			m.trie.insert(p.text, id)
-			m.userTrie.insert(p.text, id)
+			all = append(all, trieKey{p.text, id})
+			user = append(user, trieKey{p.text, id})
 			m.hasUser = true
 		case TypeUnused:
-			m.trie.insert(p.text, id)
+			all = append(all, trieKey{p.text, id})
 		case TypeUnknown:
 			if m.unkID >= 0 {
 				return nil, fmt.Errorf("pieces %d and %d are both UNKNOWN", m.unkID, i)
@@ -113,6 +112,8 @@ func newModel(s *spec) (*model, error) {
 			}
 		}
 	}
+	m.trie = buildTrie(all)
+	m.userTrie = buildTrie(user)
 	if m.minScore == math.MaxFloat32 { // no NORMAL piece
 		m.minScore = 0
 	}
@@ -137,50 +138,3 @@ func parseBytePiece(s string) (byte, bool) {
 	return v, true
 }
 
-// pieceTrie is a byte trie over piece strings. Edges live in one map keyed by
-// (node, byte): compact to build for 32k pieces and allocation-free to walk.
-type pieceTrie struct {
-	edges map[uint64]int32
-	value []int32 // per node: piece id ending here, or -1
-}
-
-func (t *pieceTrie) init() {
-	t.edges = map[uint64]int32{}
-	t.value = []int32{-1}
-}
-
-func (t *pieceTrie) insert(s string, id int32) {
-	node := int32(0)
-	for i := 0; i < len(s); i++ {
-		k := uint64(node)<<8 | uint64(s[i])
-		next, ok := t.edges[k]
-		if !ok {
-			next = int32(len(t.value))
-			t.value = append(t.value, -1)
-			t.edges[k] = next
-		}
-		node = next
-	}
-	t.value[node] = id
-}
-
-// step follows byte c from node; ok is false when there is no such edge.
-func (t *pieceTrie) step(node int32, c byte) (int32, bool) {
-	next, ok := t.edges[uint64(node)<<8|uint64(c)]
-	return next, ok
-}
-
-// longest returns the length of the longest piece that prefixes s (0: none).
-func (t *pieceTrie) longest(s string) int {
-	node, best := int32(0), 0
-	for i := 0; i < len(s); i++ {
-		var ok bool
-		if node, ok = t.step(node, s[i]); !ok {
-			break
-		}
-		if t.value[node] >= 0 {
-			best = i + 1
-		}
-	}
-	return best
-}
