@@ -137,4 +137,3 @@ func parseBytePiece(s string) (byte, bool) {
 	}
 	return v, true
 }
-
