@@ -201,3 +201,8 @@ func (t *Tokenizer) Decode(ids []int32) (string, error) {
 }
 
 var errNotUnigram = errors.New("only Unigram models are supported")
+
+// Canonicalize returns SigLIP's canonical form of text (lowercased, ASCII
+// punctuation deleted, whitespace collapsed and stripped): what the
+// SentencePiece model sees in Encode.
+func Canonicalize(text string) string { return string(canonicalize(nil, text)) }
