@@ -120,18 +120,22 @@ type rawPiece struct {
 // parseModelProto decodes a serialized sentencepiece ModelProto.
 func parseModelProto(b []byte) (*spec, error) {
 	s := &spec{modelType: 1, unkSurface: " \u2047 ", addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true}
+	// Piece strings are slices of one copy of the whole model, not 32k
+	// separate allocations.
+	src := string(b)
 	r := wireReader{b: b}
 	for !r.done() {
 		num, typ, _, data, err := r.field()
 		if err != nil {
 			return nil, fmt.Errorf("ModelProto: %w", err)
 		}
+		base := r.i - len(data)
 		if typ != 2 {
 			continue
 		}
 		switch num {
 		case 1:
-			p, err := parsePiece(data)
+			p, err := parsePiece(src[base:base+len(data)], data)
 			if err != nil {
 				return nil, fmt.Errorf("ModelProto.pieces[%d]: %w", len(s.pieces), err)
 			}
@@ -149,7 +153,9 @@ func parseModelProto(b []byte) (*spec, error) {
 	return s, nil
 }
 
-func parsePiece(b []byte) (rawPiece, error) {
+// parsePiece decodes a SentencePiece message; src is the same bytes as b,
+// as a string to slice the piece text from.
+func parsePiece(src string, b []byte) (rawPiece, error) {
 	p := rawPiece{typ: TypeNormal}
 	r := wireReader{b: b}
 	for !r.done() {
@@ -159,7 +165,8 @@ func parsePiece(b []byte) (rawPiece, error) {
 		}
 		switch {
 		case num == 1 && typ == 2:
-			p.text = string(data)
+			off := r.i - len(data)
+			p.text = src[off:r.i]
 		case num == 2 && typ == 5:
 			p.score = math.Float32frombits(uint32(v))
 		case num == 3 && typ == 0:

@@ -1,6 +1,9 @@
 package tokenizer
 
-import "sort"
+import (
+	"slices"
+	"strings"
+)
 
 // pieceTrie is a byte trie over piece strings in compressed-sparse-row form:
 // node n's edges are labels[first[n]:first[n+1]] (sorted) with targets in
@@ -22,16 +25,22 @@ type trieKey struct {
 
 // buildTrie builds the trie of keys (texts must be distinct).
 func buildTrie(keys []trieKey) pieceTrie {
-	sort.Slice(keys, func(i, j int) bool { return keys[i].text < keys[j].text })
-	var t pieceTrie
-	type job struct{ lo, hi, depth int }
-	queue := []job{{0, len(keys), 0}} // queue[n] describes node n
+	slices.SortFunc(keys, func(a, b trieKey) int { return strings.Compare(a.text, b.text) })
+	total := 1 // an upper bound on the node count: one per key byte, plus the root
+	for _, k := range keys {
+		total += len(k.text)
+	}
+	t := pieceTrie{first: make([]int32, 0, total+1), labels: make([]byte, 0, total),
+		child: make([]int32, 0, total), value: make([]int32, 0, total)}
+	type job struct{ lo, hi, depth int32 }
+	queue := make([]job, 1, total) // queue[n] describes node n
+	queue[0] = job{0, int32(len(keys)), 0}
 	for n := 0; n < len(queue); n++ {
 		j := queue[n]
 		t.first = append(t.first, int32(len(t.labels)))
 		lo := j.lo
 		val := int32(-1)
-		if lo < j.hi && len(keys[lo].text) == j.depth {
+		if lo < j.hi && len(keys[lo].text) == int(j.depth) {
 			val = keys[lo].id
 			lo++
 		}
