@@ -180,3 +180,30 @@ func TestCanonicalize(t *testing.T) {
 		}
 	}
 }
+
+// A corrupt charsmap (bad offsets, labels, values) must end lookups, not
+// panic: flip random trie units and normalize text through it.
+func TestCorruptCharsmap(t *testing.T) {
+	s, err := parseModelProto(testdata(t, "fixture-1000-spiece.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := parseCharsmap(s.charsmap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"ﬁ ligature ½ ＡＢＣ １２３ naïve", "zero\u200bwidth\u00a0日本語 🐱", "\xed\xa0\x80\xff"}
+	seed := uint32(1)
+	for round := 0; round < 200; round++ {
+		c := &charsmap{units: slices.Clone(cm.units), normalized: cm.normalized[:len(cm.normalized)*round/200]}
+		for k := 0; k < 64; k++ {
+			seed = seed*1664525 + 1013904223
+			c.units[int(seed>>8)%len(c.units)] ^= seed
+		}
+		for _, text := range texts {
+			for i := 0; i < len(text); i++ {
+				c.longestPrefix(text[i:])
+			}
+		}
+	}
+}
