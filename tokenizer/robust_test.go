@@ -132,8 +132,10 @@ func TestDecode(t *testing.T) {
 
 func TestEncodeBatchArgs(t *testing.T) {
 	tok := xlnet(t)
-	if _, err := tok.EncodeBatch([]string{"a"}, 0); err == nil {
-		t.Error("max length 0 accepted")
+	for _, n := range []int{0, -1, 1 << 40} {
+		if _, err := tok.EncodeBatch([]string{"a"}, n); err == nil {
+			t.Errorf("max length %d accepted", n)
+		}
 	}
 	got, err := tok.EncodeBatch([]string{"a photo"}, 1)
 	if err != nil || !slices.Equal(got, []int32{tok.EOSID()}) {

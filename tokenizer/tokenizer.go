@@ -101,13 +101,17 @@ func (t *Tokenizer) encodeSiglip(dst []int32, text string) []int32 {
 	return t.m.emit(dst, e.spans, ns)
 }
 
+// maxMaxLen bounds EncodeBatch's row length (SigLIP uses 64), so that a bad
+// argument is an error rather than a huge allocation.
+const maxMaxLen = 1 << 16
+
 // EncodeBatch encodes texts as SigLIP's processor does with
 // padding="max_length", truncation=True: each row is the ids, cut to
 // maxLen-1, then </s>, then </s> padding up to maxLen. The result is
 // row-major [len(texts), maxLen].
 func (t *Tokenizer) EncodeBatch(texts []string, maxLen int) ([]int32, error) {
-	if maxLen < 1 {
-		return nil, fmt.Errorf("tokenizer: max length %d must be at least 1", maxLen)
+	if maxLen < 1 || maxLen > maxMaxLen {
+		return nil, fmt.Errorf("tokenizer: max length %d is outside 1..%d", maxLen, maxMaxLen)
 	}
 	out := make([]int32, 0, len(texts)*maxLen)
 	for _, text := range texts {
