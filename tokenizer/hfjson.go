@@ -182,6 +182,12 @@ func (s *spec) applyHFPreTokenizer(c *hfComponent) error {
 	if c.Type == "Sequence" && len(c.PreTokenizers) == 1 {
 		c = &c.PreTokenizers[0]
 	}
+	// Older T5 files: WhitespaceSplit then Metaspace, which drops every run
+	// of whitespace as remove_extra_whitespaces does.
+	if c.Type == "Sequence" && len(c.PreTokenizers) == 2 && c.PreTokenizers[0].Type == "WhitespaceSplit" {
+		s.removeExtraWhitespaces = true
+		c = &c.PreTokenizers[1]
+	}
 	if c.Type != "Metaspace" {
 		return fmt.Errorf("pre_tokenizer %q is not supported: want Metaspace", c.Type)
 	}

@@ -209,3 +209,35 @@ func TestCorruptCharsmap(t *testing.T) {
 		}
 	}
 }
+
+// Older T5 tokenizer.json files put WhitespaceSplit before Metaspace and
+// have no Strip/Replace normalizers: same ids.
+func TestTokenizerJSONOlderLayout(t *testing.T) {
+	js, err := ConvertToTokenizerJSON(testdata(t, "fixture-1000-spiece.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatal(err)
+	}
+	norm := doc["normalizer"].(map[string]any)
+	norm["normalizers"] = norm["normalizers"].([]any)[:1] // Precompiled only
+	doc["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
+		map[string]any{"type": "WhitespaceSplit"},
+		map[string]any{"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}}}
+	if js, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
+	old, err := Load(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := loadGolden(t, "fixture1k")
+	got, _ := old.EncodeBatch(g.Strings, 64)
+	for i := range g.Strings {
+		if !slices.Equal(got[i*64:(i+1)*64], g.Variants.Max64[i]) {
+			t.Errorf("%q: got %v", g.Strings[i], got[i*64:(i+1)*64])
+		}
+	}
+}
