@@ -54,9 +54,15 @@
 // first three (leading/repeated spaces: the HF whitespace rules differ from
 // sentencepiece's) and 37/39 on bytefb3k. SigLIP's own vocabulary is
 // believed to use byte fallback, so that is disqualifying. It also adds
-// about 5.5 MB raw / 1.46 MB gzip -9 to a GOOS=js binary, against about
-// 150 KB raw / 42 KB gzip for this package over a baseline that already
-// uses encoding/json and fmt (1.27 MB / 332 KB over an empty main).
+// about 5.5 MB raw / 1.46 MB gzip -9 to a GOOS=js binary (-s -w), against
+// 148 KB raw / 40 KB gzip for this package over a baseline that already
+// uses encoding/json and fmt (1.27 MB / 330 KB over an empty main).
+//
+// Speed (1000 short labels, BenchmarkEncodeBatch1000Labels, on a loaded
+// 2-core machine): natively 1.5–2.4 M ids/s (2.6–4.2 ms), in wasm under
+// Node 0.27–0.59 M ids/s (10–23 ms). Loading the 32k-piece spiece.model
+// takes about 90–110 ms in wasm; a 1 MiB text encodes in about 0.5 s
+// natively, 1.4 s in wasm (linear: length × longest piece).
 //
 // Known gaps: transformers also splits literal special-token text (e.g. a
 // typed "</s>") out of the input before canonicalisation; here such text is
