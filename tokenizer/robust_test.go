@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -238,6 +239,33 @@ func TestTokenizerJSONOlderLayout(t *testing.T) {
 	for i := range g.Strings {
 		if !slices.Equal(got[i*64:(i+1)*64], g.Variants.Max64[i]) {
 			t.Errorf("%q: got %v", g.Strings[i], got[i*64:(i+1)*64])
+		}
+	}
+}
+
+// One Tokenizer serves concurrent callers (its scratch buffers are pooled).
+func TestConcurrentEncode(t *testing.T) {
+	tok := xlnet(t)
+	g := loadGolden(t, "xlnet32k")
+	done := make(chan error)
+	for w := 0; w < 4; w++ {
+		go func() {
+			var err error
+			for rep := 0; rep < 20 && err == nil; rep++ {
+				for i, s := range g.Strings {
+					row, _ := tok.EncodeBatch([]string{s}, 64)
+					if !slices.Equal(row, g.Variants.Max64[i]) {
+						err = fmt.Errorf("%q: got %v", s, row)
+						break
+					}
+				}
+			}
+			done <- err
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
