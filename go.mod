@@ -10,5 +10,6 @@ require (
 require (
 	github.com/campoy/embedmd v1.0.0 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
+	golang.org/x/image v0.48.0 // indirect
 	gonum.org/v1/gonum v0.9.3 // indirect
 )

@@ -1,0 +1,27 @@
+// Package imageproc turns image bytes (or a browser canvas's RGBA pixels) into
+// SigLIP pixel values exactly as Hugging Face's PIL-based SiglipImageProcessor
+// does: decode → PIL convert("RGB") → PIL bicubic resize with antialiasing to a
+// square of the model's image_size (aspect not kept, no crop) → rescale by 1/255
+// → normalise with mean 0.5, std 0.5, channel-first [3,N,N] float32.
+//
+// Exactness: for lossless inputs (PNG, BMP, GIF, lossless WebP, raw RGBA) the
+// resized uint8 array is bit-identical to PIL's and the pixel values are
+// bit-identical to transformers'. ResizeBicubic is a faithful port of Pillow's
+// libImaging/Resample.c (double-precision coefficients normalised to 22-bit
+// fixed point, horizontal pass on only the rows the vertical pass needs,
+// uint8 clipping between passes).
+//
+// Lossy formats are not bit-exact: Go's JPEG and WebP decoders (IDCT, chroma
+// upsampling, YCbCr→RGB rounding) differ from libjpeg-turbo/libwebp by a few
+// levels per pixel; the tests measure how far.
+//
+// Colour conversion follows PIL's convert("RGB"): grey L is replicated, palette
+// entries are looked up, alpha is dropped (not composited), 16-bit RGB/RGBA/LA
+// keep the most significant byte, and 16-bit greyscale saturates at 255 (PIL
+// opens it as mode I;16 and its I;16→RGB conversion clips rather than scales).
+// Known departures: a GIF's transparent palette entry reads as black (Go's GIF
+// decoder discards its colour; PIL keeps it), and CMYK JPEGs use Go's CMYK→RGB.
+//
+// Decompression bombs are refused before decoding: the header's dimensions must
+// be non-zero, each side at most MaxSide and the area at most MaxPixels.
+package imageproc
