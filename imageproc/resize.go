@@ -56,7 +56,7 @@ func precomputeCoeffs(inSize, outSize int) coeffs {
 	ss := 1.0 / filterscale
 	for xx := 0; xx < outSize; xx++ {
 		center := float64((float64(xx) + 0.5) * scale) // in0 = 0
-		xmin := int(center - support + 0.5)             // C truncation toward zero
+		xmin := int(center - support + 0.5)            // C truncation toward zero
 		if xmin < 0 {
 			xmin = 0
 		}
