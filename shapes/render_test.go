@@ -3,13 +3,13 @@ package shapes
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
 	"image"
 	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
