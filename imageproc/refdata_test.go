@@ -1,7 +1,9 @@
 package imageproc
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -146,21 +148,52 @@ func TestPILResizeExact(t *testing.T) {
 	}
 }
 
+// loadNPYRGB reads a uint8 [H,W,3] C-ordered .npy directly (refdata's generic
+// reader converts every byte to float64 and takes minutes under js/wasm).
+func loadNPYRGB(rel string) (*RGB, error) {
+	raw, err := os.ReadFile(refdata.Path(rel))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) < 10 || string(raw[:6]) != "\x93NUMPY" {
+		return nil, fmt.Errorf("%s: not a .npy file", rel)
+	}
+	var hl, off int
+	switch raw[6] {
+	case 1:
+		hl, off = int(binary.LittleEndian.Uint16(raw[8:])), 10
+	case 2, 3:
+		hl, off = int(binary.LittleEndian.Uint32(raw[8:])), 12
+	default:
+		return nil, fmt.Errorf("%s: npy version %d", rel, raw[6])
+	}
+	if off+hl > len(raw) {
+		return nil, fmt.Errorf("%s: truncated header", rel)
+	}
+	hdr := string(raw[off : off+hl])
+	var hh, ww int
+	i := strings.Index(hdr, "'shape': (")
+	if !strings.Contains(hdr, "'descr': '|u1'") || !strings.Contains(hdr, "'fortran_order': False") || i < 0 {
+		return nil, fmt.Errorf("%s: want C-ordered uint8, header %q", rel, hdr)
+	}
+	if _, err := fmt.Sscanf(hdr[i+len("'shape': ("):], "%d, %d, 3)", &hh, &ww); err != nil {
+		return nil, fmt.Errorf("%s: shape in %q: %v", rel, hdr, err)
+	}
+	body := raw[off+hl:]
+	if len(body) != hh*ww*3 {
+		return nil, fmt.Errorf("%s: %d data bytes for %d×%d×3", rel, len(body), hh, ww)
+	}
+	return &RGB{W: ww, H: hh, Pix: body}, nil
+}
+
 // TestJPEGResizeFromPILDecode: the resize stage is exact given PIL's own JPEG
 // decode; Go's decoder differs from libjpeg by a few levels, measured here.
 func TestJPEGResizeFromPILDecode(t *testing.T) {
-	dec, err := refdata.LoadNPY("images/pil_decoded_coco_39769_q90.npy")
+	pil, err := loadNPYRGB("images/pil_decoded_coco_39769_q90.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dec.Shape) != 3 || dec.Shape[2] != 3 {
-		t.Fatalf("decoded shape %v", dec.Shape)
-	}
-	h, w := dec.Shape[0], dec.Shape[1]
-	pil := NewRGB(w, h)
-	for i, v := range dec.F64 {
-		pil.Pix[i] = uint8(v)
-	}
+	w, h := pil.W, pil.H
 	arrs, err := refdata.LoadNPZ("images/preproc_256.npz")
 	if err != nil {
 		t.Fatal(err)
