@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
+	"image/jpeg"
 	"image/png"
 	"testing"
 
@@ -119,6 +120,39 @@ func TestResizeIdentity(t *testing.T) {
 		for _, v := range out.Pix {
 			if v != 131 {
 				t.Fatalf("%v: constant image changed to %d", sz, v)
+			}
+		}
+	}
+}
+
+// TestJPEGOddSizes: libjpeg-style upsampling handles every edge case (one
+// chroma column or row, odd sizes) and stays close to Go's own conversion on
+// a smooth picture.
+func TestJPEGOddSizes(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {2, 1}, {1, 2}, {3, 5}, {17, 9}, {64, 33}} {
+		img := image.NewRGBA(image.Rect(0, 0, sz[0], sz[1]))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(60 + (i*3)%120)
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}); err != nil {
+			t.Fatal(err)
+		}
+		dec, err := Decode(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lj, ok := dec.(libjpegYCbCr)
+		if !ok {
+			t.Fatalf("%v: decoded %T", sz, dec)
+		}
+		ours, goConv := ToRGB(dec), ToRGB(lj.YCbCr)
+		if ours.W != sz[0] || ours.H != sz[1] {
+			t.Fatalf("%v: got %d×%d", sz, ours.W, ours.H)
+		}
+		for i := range ours.Pix {
+			if d := int(ours.Pix[i]) - int(goConv.Pix[i]); d > 40 || d < -40 {
+				t.Fatalf("%v: byte %d: libjpeg path %d, Go %d", sz, i, ours.Pix[i], goConv.Pix[i])
 			}
 		}
 	}

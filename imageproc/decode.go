@@ -38,6 +38,9 @@ func Decode(data []byte) (image.Image, error) {
 	if err := checkDims(format+" image", b.Dx(), b.Dy()); err != nil {
 		return nil, err
 	}
+	if y, ok := img.(*image.YCbCr); ok && format == "jpeg" {
+		img = libjpegYCbCr{y}
+	}
 	if format == "png" && isPNGGray16(data) {
 		// PIL opens 16-bit grey as I;16 whatever the tRNS chunk says; Go turns
 		// grey+tRNS into NRGBA64. Back to Gray16 so ToRGB saturates like PIL.

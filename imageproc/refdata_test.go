@@ -223,7 +223,9 @@ func TestJPEGResizeFromPILDecode(t *testing.T) {
 	rmax, rmean := diffStats(chw(goRes), want.F64)
 	t.Logf("after resize to 256: max %g mean %.4f levels; pixel values max %.4f mean %.5f", rmax, rmean, rmax/127.5, rmean/127.5)
 	// Loose bounds that still fail on a broken decoder or colour conversion.
-	if dmean > 2 || rmean > 1.5 || rmax > 24 {
+	// With libjpeg's upsampling and colour tables only IDCT rounding remains
+	// (measured: decode max 3 mean 0.041; resized max 2 mean 0.05).
+	if dmax > 6 || dmean > 0.2 || rmax > 4 || rmean > 0.2 {
 		t.Errorf("Go JPEG decode too far from PIL: decode mean %g, resized max %g mean %g", dmean, rmax, rmean)
 	}
 }

@@ -119,6 +119,8 @@ func ToRGB(img image.Image) *RGB {
 				p[o], p[o+1], p[o+2] = c[0], c[1], c[2]
 			}
 		}
+	case libjpegYCbCr:
+		libjpegToRGB(m.YCbCr, out)
 	case *image.YCbCr:
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
