@@ -100,13 +100,32 @@ func TestConvertRGB(t *testing.T) {
 	wantPix(t, "FromRGBA", c, 1, 2, 3, 4, 5, 6)
 }
 
+func TestResizeRejectsBadImages(t *testing.T) {
+	if _, err := ResizeBicubic(NewRGB(4, 4), 0, 4); err == nil {
+		t.Error("0-wide target accepted")
+	}
+	if _, err := ResizeBicubic(&RGB{W: 4, H: 4, Pix: make([]uint8, 7)}, 2, 2); err == nil {
+		t.Error("short source accepted")
+	}
+	if _, err := ResizeBicubic(nil, 2, 2); err == nil {
+		t.Error("nil source accepted")
+	}
+	p := Preprocessor{Size: -1}
+	if _, err := p.Resize(NewRGB(2, 2)); err == nil {
+		t.Error("negative size accepted")
+	}
+}
+
 // TestResizeIdentity: PIL returns a copy when the size does not change.
 func TestResizeIdentity(t *testing.T) {
 	src := NewRGB(37, 23)
 	for i := range src.Pix {
 		src.Pix[i] = uint8(i * 7)
 	}
-	got := ResizeBicubic(src, 37, 23)
+	got, err := ResizeBicubic(src, 37, 23)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(got.Pix, src.Pix) {
 		t.Error("resize to the same size is not the identity")
 	}
@@ -116,7 +135,10 @@ func TestResizeIdentity(t *testing.T) {
 		flat.Pix[i] = 131
 	}
 	for _, sz := range [][2]int{{50, 7}, {13, 20}, {200, 20}, {50, 90}} {
-		out := ResizeBicubic(flat, sz[0], sz[1])
+		out, err := ResizeBicubic(flat, sz[0], sz[1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, v := range out.Pix {
 			if v != 131 {
 				t.Fatalf("%v: constant image changed to %d", sz, v)

@@ -22,7 +22,9 @@
 // keep the most significant byte, and 16-bit greyscale saturates at 255 (PIL
 // opens it as mode I;16 and its I;16→RGB conversion clips rather than scales).
 // Known departures: a GIF's transparent palette entry reads as black (Go's GIF
-// decoder discards its colour; PIL keeps it), and CMYK JPEGs use Go's CMYK→RGB.
+// decoder discards its colour; PIL keeps it), a GIF whose first frame does not
+// cover the logical screen is taken at the frame's size (PIL pastes it on the
+// screen), and CMYK JPEGs use Go's CMYK→RGB.
 //
 // Decompression bombs are refused before decoding: the header's dimensions must
 // be non-zero, each side at most MaxSide and the area at most MaxPixels.

@@ -51,16 +51,15 @@ type Preprocessor struct {
 // Resize returns src resized to Size×Size (PIL bicubic). The result is owned
 // by the Preprocessor and overwritten by the next call.
 func (p *Preprocessor) Resize(src *RGB) (*RGB, error) {
-	if p.Size <= 0 {
-		return nil, fmt.Errorf("imageproc: image size %d must be positive", p.Size)
-	}
-	if src == nil || src.W <= 0 || src.H <= 0 || len(src.Pix) != src.W*src.H*3 {
-		return nil, fmt.Errorf("imageproc: invalid RGB image")
+	if p.Size <= 0 || p.Size > MaxSide {
+		return nil, fmt.Errorf("imageproc: image size %d out of range 1..%d", p.Size, MaxSide)
 	}
 	if p.resized == nil || p.resized.W != p.Size {
 		p.resized = NewRGB(p.Size, p.Size)
 	}
-	p.resizer.ResizeInto(p.resized, src)
+	if err := p.resizer.ResizeInto(p.resized, src); err != nil {
+		return nil, err
+	}
 	return p.resized, nil
 }
 
@@ -78,9 +77,6 @@ func Preprocess(img image.Image, size int) ([]float32, error) {
 	b := img.Bounds()
 	if err := checkDims("image", b.Dx(), b.Dy()); err != nil {
 		return nil, err
-	}
-	if size <= 0 || size > MaxSide {
-		return nil, fmt.Errorf("imageproc: image size %d out of range", size)
 	}
 	p := Preprocessor{Size: size}
 	dst := make([]float32, 3*size*size)

@@ -1,6 +1,9 @@
 package imageproc
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // precisionBits is Pillow's PRECISION_BITS: 32 bits less 8 for the result and
 // 2 for the overflow of filters with negative lobes.
@@ -104,11 +107,29 @@ func clip8(ss int32) uint8 {
 // ResizeBicubic resizes to w×h with PIL's Image.resize(..., BICUBIC), which
 // antialiases when shrinking (the filter widens by the scale factor). Equal
 // sizes return a copy, as PIL does.
-func ResizeBicubic(src *RGB, w, h int) *RGB {
+func ResizeBicubic(src *RGB, w, h int) (*RGB, error) {
+	if err := checkDims("resize target", w, h); err != nil {
+		return nil, err
+	}
 	dst := NewRGB(w, h)
 	var r Resizer
-	r.ResizeInto(dst, src)
-	return dst
+	if err := r.ResizeInto(dst, src); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+func validRGB(what string, m *RGB) error {
+	if m == nil {
+		return fmt.Errorf("imageproc: %s image is nil", what)
+	}
+	if err := checkDims(what+" image", m.W, m.H); err != nil {
+		return err
+	}
+	if len(m.Pix) != m.W*m.H*3 {
+		return fmt.Errorf("imageproc: %s image has %d bytes, want %d×%d×3 = %d", what, len(m.Pix), m.W, m.H, m.W*m.H*3)
+	}
+	return nil
 }
 
 // Resizer keeps the coefficient tables and the intermediate buffer between
@@ -123,7 +144,13 @@ type Resizer struct {
 // by the caller), following Pillow's ImagingResampleInner: horizontal pass over
 // only the source rows the vertical pass reads, clipped to uint8, then the
 // vertical pass; a pass whose size does not change is skipped.
-func (r *Resizer) ResizeInto(dst, src *RGB) {
+func (r *Resizer) ResizeInto(dst, src *RGB) error {
+	if err := validRGB("source", src); err != nil {
+		return err
+	}
+	if err := validRGB("destination", dst); err != nil {
+		return err
+	}
 	if src.W != r.inW || src.H != r.inH || dst.W != r.outW || dst.H != r.outH {
 		r.inW, r.inH, r.outW, r.outH = src.W, src.H, dst.W, dst.H
 		r.horiz = precomputeCoeffs(src.W, dst.W)
@@ -154,6 +181,7 @@ func (r *Resizer) ResizeInto(dst, src *RGB) {
 	} else if !needH {
 		copy(dst.Pix, src.Pix)
 	}
+	return nil
 }
 
 func horizontalPass(out, in *RGB, offset int, c coeffs) {
