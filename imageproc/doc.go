@@ -26,6 +26,9 @@
 // cover the logical screen is taken at the frame's size (PIL pastes it on the
 // screen), and CMYK JPEGs use Go's CMYK→RGB.
 //
+// EXIF orientation is ignored, as transformers ignores it (it never calls
+// ImageOps.exif_transpose), so a rotated phone photo is seen as stored.
+//
 // Decompression bombs are refused before decoding: the header's dimensions must
 // be non-zero, each side at most MaxSide and the area at most MaxPixels.
 package imageproc
