@@ -82,6 +82,22 @@ func TestConvertRGB(t *testing.T) {
 	}
 	wantPix(t, "GIF", decodeRGB(t, gb.Bytes()), 100, 0, 200, 9, 8, 7)
 
+	// GIF with a transparent index: PIL shows the entry's palette colour.
+	gb.Reset()
+	p3 := image.NewPaletted(image.Rect(0, 0, 2, 1), color.Palette{color.RGBA{9, 8, 7, 255}, color.RGBA{0, 0, 0, 0}})
+	p3.SetColorIndex(0, 0, 1)
+	if err := gif.Encode(&gb, p3, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Go's encoder writes the transparent entry as black with index 1 transparent;
+	// patch its colour in the global table to (50, 60, 70) as another encoder might.
+	raw := gb.Bytes()
+	if raw[10]&0x80 == 0 {
+		t.Fatal("expected a global colour table")
+	}
+	copy(raw[13+3:], []byte{50, 60, 70})
+	wantPix(t, "GIF transparent", decodeRGB(t, raw), 50, 60, 70, 9, 8, 7)
+
 	// BMP.
 	var bb bytes.Buffer
 	rgba := image.NewRGBA(image.Rect(0, 0, 1, 2))

@@ -38,6 +38,9 @@ func Decode(data []byte) (image.Image, error) {
 	if err := checkDims(format+" image", b.Dx(), b.Dy()); err != nil {
 		return nil, err
 	}
+	if p, ok := img.(*image.Paletted); ok && format == "gif" {
+		restoreGIFTransparentColour(data, p)
+	}
 	if y, ok := img.(*image.YCbCr); ok && format == "jpeg" {
 		img = libjpegYCbCr{y}
 	}

@@ -21,8 +21,8 @@
 // entries are looked up, alpha is dropped (not composited), 16-bit RGB/RGBA/LA
 // keep the most significant byte, and 16-bit greyscale saturates at 255 (PIL
 // opens it as mode I;16 and its I;16→RGB conversion clips rather than scales).
-// Known departures: a GIF's transparent palette entry reads as black (Go's GIF
-// decoder discards its colour; PIL keeps it), a GIF whose first frame does not
+// A GIF's transparent palette entry keeps its colour (Go's decoder blanks it;
+// Decode restores it, as PIL shows it). Known departures: a GIF whose first frame does not
 // cover the logical screen is taken at the frame's size (PIL pastes it on the
 // screen), and CMYK JPEGs use Go's CMYK→RGB.
 //
