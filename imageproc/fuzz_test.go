@@ -31,6 +31,11 @@ func FuzzDecodePreprocess(f *testing.F) {
 	gif.Encode(&b, pal, nil)
 	f.Add(b.Bytes())
 	b.Reset()
+	pal2 := image.NewPaletted(image.Rect(0, 0, 3, 2), color.Palette{color.White, color.RGBA{}})
+	b.Reset()
+	gif.Encode(&b, pal2, nil) // with a transparent index
+	f.Add(b.Bytes())
+	b.Reset()
 	bmp.Encode(&b, img)
 	f.Add(b.Bytes())
 	g16 := image.NewGray16(image.Rect(0, 0, 3, 2))
