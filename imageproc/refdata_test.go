@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"image"
 	"math"
 	"os"
 	"strings"
@@ -227,5 +228,43 @@ func TestJPEGResizeFromPILDecode(t *testing.T) {
 	// (measured: decode max 3 mean 0.041; resized max 2 mean 0.05).
 	if dmax > 6 || dmean > 0.2 || rmax > 4 || rmean > 0.2 {
 		t.Errorf("Go JPEG decode too far from PIL: decode mean %g, resized max %g mean %g", dmean, rmax, rmean)
+	}
+}
+
+// TestFromRGBAMatchesFile: a canvas-style RGBA buffer (straight alpha) of the
+// alpha-ramp PNG gives transformers' pixel values exactly, like the file does.
+func TestFromRGBAMatchesFile(t *testing.T) {
+	data, err := os.ReadFile(refdata.Path("images/synthetic_rgba_alpha.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := img.(*image.NRGBA)
+	if !ok {
+		t.Fatalf("decoded %T, want *image.NRGBA", img)
+	}
+	w, h := n.Rect.Dx(), n.Rect.Dy()
+	rgb, err := FromRGBA(n.Pix, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrs, err := refdata.LoadNPZ("images/preproc_256.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := arrs["SiglipImageProcessorPil/synthetic_rgba_alpha/pixel_values"]
+	wantShape(t, "synthetic_rgba_alpha pixel_values", want, 3, 256, 256)
+	p := Preprocessor{Size: 256}
+	got := make([]float32, 3*256*256)
+	if err := p.Into(got, rgb); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range want.F64 {
+		if got[i] != float32(v) {
+			t.Fatalf("pixel value %d = %g, want %g", i, got[i], v)
+		}
 	}
 }
