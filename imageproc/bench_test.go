@@ -6,6 +6,7 @@ import (
 	"image/jpeg"
 	"sync"
 	"testing"
+	"time"
 )
 
 var photo = sync.OnceValue(func() []byte {
@@ -32,11 +33,19 @@ var photo = sync.OnceValue(func() []byte {
 // BenchmarkPhotoTo256: decode a 4032×3024 JPEG and preprocess it to 256×256.
 func BenchmarkPhotoTo256(b *testing.B) {
 	data := photo()
-	b.ResetTimer()
+	c0, ok := cpuTime()
 	for b.Loop() {
 		if _, err := DecodePreprocess(data, 256); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, c0, ok)
+}
+
+// reportCPU adds a cpu-ms/op metric (see cpuTime).
+func reportCPU(b *testing.B, c0 time.Duration, ok bool) {
+	if c1, ok1 := cpuTime(); ok && ok1 {
+		b.ReportMetric(float64(c1-c0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
 
@@ -50,10 +59,11 @@ func BenchmarkPhotoResizeOnly(b *testing.B) {
 	rgb := ToRGB(img)
 	p := Preprocessor{Size: 256}
 	dst := make([]float32, 3*256*256)
-	b.ResetTimer()
+	c0, ok := cpuTime()
 	for b.Loop() {
 		if err := p.Into(dst, rgb); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0, ok)
 }
