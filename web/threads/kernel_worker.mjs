@@ -1,0 +1,55 @@
+// A kernel worker: instantiates the simd128 kernels on the page's shared
+// Go memory and runs its part of each split kernel call (see pool.mjs for
+// the control block). Runs as a module Web Worker or a Node worker_threads
+// Worker. It blocks in Atomics.wait between calls, so after start-up it
+// never returns to its event loop; it ends when the pool sets the stop
+// flag (or is terminated).
+import { OPS, OP_BY_CODE } from './ops.mjs';
+import { C, SLOT, SLOT_BASE } from './control.mjs';
+
+async function start(init, post) {
+  const { memory, ctrl: ctrlBuf, index, kernelModule, relaxedModule } = init;
+  const env = { env: { mem: memory } };
+  const k = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
+  if (relaxedModule) Object.assign(k, (await WebAssembly.instantiate(relaxedModule, env)).exports);
+  const ctrl = new Int32Array(ctrlBuf);
+  const ctrlF = new Float32Array(ctrlBuf);
+  post({ ready: true, index });
+  const base = SLOT_BASE + index * SLOT;
+  let gen = Atomics.load(ctrl, C.GEN);
+  for (;;) {
+    Atomics.wait(ctrl, C.GEN, gen);
+    const g = Atomics.load(ctrl, C.GEN);
+    if (g === gen) continue;
+    gen = g;
+    if (Atomics.load(ctrl, C.STOP)) break;
+    const code = ctrl[base];
+    if (code) {
+      const name = OP_BY_CODE[code];
+      const op = OPS[name];
+      const n = ctrl[base + 1];
+      const args = new Array(n);
+      for (let i = 0; i < n; i++) args[i] = ctrl[base + 2 + i];
+      for (const f of op.floats) args[f] = ctrlF[base + 2 + f];
+      try {
+        k[name](...args);
+      } catch (err) {
+        Atomics.store(ctrl, C.ERROR, index + 1);
+      }
+    }
+    Atomics.add(ctrl, C.DONE, 1);
+    Atomics.notify(ctrl, C.DONE);
+  }
+  post({ stopped: true, index });
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
+  self.onmessage = ({ data }) => {
+    start(data, (m) => self.postMessage(m)).catch((err) => self.postMessage({ error: String(err?.message ?? err) }));
+  };
+} else {
+  const wt = await import('node:worker_threads');
+  wt.parentPort.once('message', (data) => {
+    start(data, (m) => wt.parentPort.postMessage(m)).catch((err) => wt.parentPort.postMessage({ error: String(err?.message ?? err) }));
+  });
+}

@@ -1,0 +1,81 @@
+// How each simd128 kernel (web/kernels/simd.wat) splits across threads.
+// Every split is by whole output rows (or, for gemm_f32 with few rows, by
+// whole 8-column panels), so each output element is computed by exactly
+// the same instructions as on one thread: int8 results stay bit-identical
+// and f32 results identical too.
+//
+// split(args, parts, minWork) → null (run on the calling thread) or an
+// array of argument lists, one per part. floats: indices of f32 arguments.
+
+const TILE = 5; // the kernels' row tile: parts start on tile boundaries
+const PANEL = 8;
+
+function rowParts(m, parts) {
+  const per = Math.ceil(m / parts / TILE) * TILE;
+  const out = [];
+  for (let r0 = 0; r0 < m; r0 += per) out.push([r0, Math.min(m, r0 + per)]);
+  return out;
+}
+
+export const OPS = {
+  // matmul_q8(dst, q, sa, m, w, scales, bias, n, kp)
+  matmul_q8: {
+    code: 1,
+    floats: [],
+    split(a, parts, minWork) {
+      const [dst, q, sa, m, , , , n, kp] = a;
+      if (m * n * kp < minWork || m < 2 * TILE) return null;
+      return rowParts(m, parts).map(([r0, r1]) => {
+        const b = a.slice();
+        b[0] = dst + r0 * n * 4; b[1] = q + r0 * kp * 2; b[2] = sa + r0 * 4; b[3] = r1 - r0;
+        return b;
+      });
+    },
+  },
+  // gemm_f32(dst, a, b, m, n, k, lda, ldbk, ldbp, ldc, scale, bias, bpad)
+  gemm_f32: {
+    code: 2,
+    floats: [10],
+    split(a, parts, minWork) {
+      const [dst, A, B, m, n, k, lda, , ldbp, ldc, , bias] = a;
+      if (m * n * k < minWork) return null;
+      if (m >= 2 * TILE * parts || n < 2 * PANEL) {
+        if (m < 2 * TILE) return null;
+        return rowParts(m, parts).map(([r0, r1]) => {
+          const b = a.slice();
+          b[0] = dst + r0 * ldc * 4; b[1] = A + r0 * lda * 4; b[3] = r1 - r0;
+          return b;
+        });
+      }
+      // few rows (the text tower's short sequences, the pooling head):
+      // split the columns by whole panels
+      const panels = Math.ceil(n / PANEL);
+      const per = Math.ceil(panels / parts) * PANEL;
+      const out = [];
+      for (let j0 = 0; j0 < n; j0 += per) {
+        const b = a.slice();
+        b[0] = dst + j0 * 4; b[2] = B + (j0 / PANEL) * ldbp * 4; b[4] = Math.min(n, j0 + per) - j0;
+        if (bias) b[11] = bias + j0 * 4;
+        out.push(b);
+      }
+      return out;
+    },
+  },
+  // quantize_rows(a, m, k, kp, q, sa): per-row, O(m·k)
+  quantize_rows: {
+    code: 3,
+    floats: [],
+    split(a, parts, minWork) {
+      const [A, m, k, kp, q, sa] = a;
+      if (m * k * 16 < minWork || m < 2) return null;
+      const per = Math.ceil(m / parts);
+      const out = [];
+      for (let r0 = 0; r0 < m; r0 += per) {
+        out.push([A + r0 * k * 4, Math.min(m, r0 + per) - r0, k, kp, q + r0 * kp * 2, sa + r0 * 4]);
+      }
+      return out;
+    },
+  },
+};
+
+export const OP_BY_CODE = Object.fromEntries(Object.entries(OPS).map(([name, op]) => [op.code, name]));

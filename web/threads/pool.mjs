@@ -1,0 +1,101 @@
+// A pool of kernel workers that run the simd128 kernels on Go's shared
+// memory. The calling thread (the one running Go: a dedicated Worker in
+// browsers, or Node) takes part: with T threads there are T−1 workers, and
+// a split call runs part 0 itself, then Atomics.waits for the others.
+// Atomics.wait is allowed there (never on a page's main thread).
+import { OPS } from './ops.mjs';
+import { C, SLOT, SLOT_BASE, MAX_THREADS, CTRL_BYTES } from './control.mjs';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof WorkerGlobalScope === 'undefined';
+const workerURL = new URL('./kernel_worker.mjs', import.meta.url);
+
+// Live pools, so that tests (and pages) can check nothing is left behind.
+export const livePools = new Set();
+
+// createPool starts threads−1 workers, each instantiating kernelModule
+// (and relaxedModule, when given: its exports override) on memory, and
+// resolves once all are ready. local: the calling thread's kernel exports.
+// options.minWork: calls with fewer multiply-adds stay on the calling
+// thread; options.timeoutMs: how long a split call waits for the workers
+// before failing (a worker that died would otherwise hang Go).
+export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000 }) {
+  threads = Math.max(1, Math.min(MAX_THREADS, threads | 0));
+  const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
+  const ctrl = new Int32Array(ctrlBuf);
+  const ctrlF = new Float32Array(ctrlBuf);
+  const workers = [];
+  const ready = [];
+  let WT = null;
+  if (isNode) WT = (await import('node:worker_threads')).Worker;
+  for (let i = 1; i < threads; i++) {
+    const w = WT ? new WT(workerURL) : new Worker(workerURL, { type: 'module', name: `siglip-kernels-${i}` });
+    workers.push(w);
+    ready.push(new Promise((resolve, reject) => {
+      const onMsg = (ev) => {
+        const m = WT ? ev : ev.data;
+        if (m.ready) resolve();
+        else if (m.error) reject(new Error(`kernel worker ${i}: ${m.error}`));
+      };
+      const onErr = (ev) => reject(new Error(`kernel worker ${i}: ${ev?.message ?? ev}`));
+      if (WT) { w.on('message', onMsg); w.once('error', onErr); } else { w.onmessage = onMsg; w.onerror = onErr; }
+    }));
+    w.postMessage({ memory, ctrl: ctrlBuf, index: i, kernelModule, relaxedModule });
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    livePools.delete(pool);
+    Atomics.store(ctrl, C.STOP, 1);
+    Atomics.add(ctrl, C.GEN, 1);
+    Atomics.notify(ctrl, C.GEN);
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
+  try {
+    await Promise.all(ready);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  if (WT) for (const w of workers) w.unref(); // an idle pool does not keep Node alive
+
+  const stats = { split: 0, local: 0 };
+  // call runs kernel `name` with `args`, split over the pool when the
+  // call is large enough.
+  function call(name, args) {
+    if (closed) throw new Error('kernel pool is closed');
+    const parts = threads > 1 ? OPS[name]?.split(args, threads, minWork) : null;
+    if (!parts || parts.length < 2) {
+      stats.local++;
+      return local[name](...args);
+    }
+    stats.split++;
+    const op = OPS[name];
+    Atomics.store(ctrl, C.DONE, 0);
+    for (let w = 1; w < threads; w++) {
+      const base = SLOT_BASE + w * SLOT;
+      const p = parts[w];
+      if (!p) { ctrl[base] = 0; continue; }
+      ctrl[base] = op.code;
+      ctrl[base + 1] = p.length;
+      for (let i = 0; i < p.length; i++) ctrl[base + 2 + i] = p[i];
+      for (const f of op.floats) ctrlF[base + 2 + f] = p[f];
+    }
+    Atomics.add(ctrl, C.GEN, 1); // publishes the slots (seq-cst)
+    Atomics.notify(ctrl, C.GEN);
+    local[name](...parts[0]);
+    const want = threads - 1;
+    const deadline = performance.now() + timeoutMs;
+    for (let d; (d = Atomics.load(ctrl, C.DONE)) < want;) {
+      if (Atomics.wait(ctrl, C.DONE, d, 1000) === 'timed-out' && performance.now() > deadline) {
+        throw new Error(`kernel pool: ${want - d} worker(s) did not finish ${name} within ${timeoutMs} ms`);
+      }
+    }
+    const e = Atomics.exchange(ctrl, C.ERROR, 0);
+    if (e) throw new Error(`kernel pool: ${name} trapped in kernel worker ${e - 1}`);
+  }
+
+  const pool = { threads, call, close, stats, workers: workers.length, splittable: OPS };
+  livePools.add(pool);
+  return pool;
+}

@@ -1,0 +1,109 @@
+// instantiateThreaded: Go's js/wasm program with the simd128 kernels split
+// over Web Workers, on one shared memory. The multi-threaded twin of
+// web/kernels/loader.mjs's instantiateWithKernels, with the same inputs.
+//
+//   import { instantiateThreaded } from './threads/threaded.mjs';
+//   const go = new Go();
+//   const r = await instantiateThreaded(bytes, go, { threads: 4 });
+//   go.run(r.instance);   // … r.close() when the Go program is done with
+//
+// Steps: rewrite Go's binary to import a shared memory (sharemem.mjs, the
+// twin of build/wasmshare), create that WebAssembly.Memory, rewrite the
+// kernels' memory import to shared, start threads−1 kernel workers on it
+// (pool.mjs), and give Go "simd" imports whose large calls (matmul_q8,
+// gemm_f32, quantize_rows) are split by rows over the pool; the others run
+// on Go's thread. Nothing changes on the Go side: it calls the same
+// //go:wasmimport simd functions.
+//
+// One thread — no pool, Go's own memory, exactly instantiateWithKernels —
+// when threads ≤ 1, when the page is not cross-origin isolated
+// (SharedArrayBuffer is withheld; a console note says so), or when the
+// kernels are not available.
+import { instantiateWithKernels, loadKernelBytes } from '../kernels/loader.mjs';
+import { shareMemory, MAX_PAGES } from './sharemem.mjs';
+import { patchGlueForSharedMemory } from './glue.mjs';
+import { createPool } from './pool.mjs';
+import { MAX_THREADS } from './control.mjs';
+
+// defaultThreads: the cores the host reports, at most 8.
+export function defaultThreads() {
+  const n = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(8, n | 0));
+}
+
+// sharedMemoryAllowed: SharedArrayBuffer (and shared WebAssembly.Memory)
+// exist — in browsers only on cross-origin isolated pages and workers.
+export function sharedMemoryAllowed() {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if (globalThis.crossOriginIsolated === false) return false;
+  return true;
+}
+
+async function toBytes(x) {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  if (typeof Response !== 'undefined' && x instanceof Response) return new Uint8Array(await x.arrayBuffer());
+  return null; // a WebAssembly.Module cannot be rewritten
+}
+
+// options: threads (default defaultThreads(), capped at 16), kernels /
+// relaxed (bytes of simd.wasm / simd_relaxed.wasm, as for the loader;
+// null: none), maxPages (the shared memory's maximum, default 65536 = 4 GiB),
+// minWork (multiply-adds below which a call stays on Go's thread),
+// quiet (no console note on fallback).
+// Returns { instance, threads, relaxed, kernels: bool, memory, pool, close() }.
+export async function instantiateThreaded(goWasm, go, options = {}) {
+  const threads = Math.max(1, Math.min(MAX_THREADS, (options.threads ?? defaultThreads()) | 0));
+  const single = async (why) => {
+    if (why && !options.quiet) console.info(`siglip: running on one thread (${why})`);
+    const r = await instantiateWithKernels(goWasm, go, options);
+    return { instance: r.instance, threads: 1, relaxed: r.relaxed, kernels: !!r.kernels, memory: r.instance.exports.mem, pool: null, close: async () => {} };
+  };
+  if (threads <= 1) return single(null);
+  if (!sharedMemoryAllowed()) return single('the page is not cross-origin isolated, so SharedArrayBuffer is unavailable');
+  if (options.kernels === null) return single('no simd128 kernels');
+  const goBytes = await toBytes(goWasm);
+  if (!goBytes) return single('Go was given as a compiled WebAssembly.Module, which cannot be rewritten for shared memory');
+
+  let kernelBytes = options.kernels ?? await loadKernelBytes();
+  if (!WebAssembly.validate(kernelBytes)) return single('this host has no WebAssembly SIMD');
+  let relaxedBytes = options.relaxed;
+  if (relaxedBytes === undefined) relaxedBytes = await loadKernelBytes(new URL('../kernels/simd_relaxed.wasm', import.meta.url)).catch(() => null);
+  const maxPages = options.maxPages ?? MAX_PAGES;
+  const shareOpts = { maxPages };
+  const kernelModule = await WebAssembly.compile(shareMemory(kernelBytes, shareOpts).bytes);
+  let relaxedModule = null;
+  if (relaxedBytes) {
+    const b = shareMemory(relaxedBytes, shareOpts).bytes;
+    if (WebAssembly.validate(b)) relaxedModule = await WebAssembly.compile(b);
+  }
+
+  const shared = shareMemory(goBytes, shareOpts);
+  let memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: shared.minPages, maximum: maxPages, shared: true });
+  } catch (err) {
+    return single(`cannot create a shared memory of up to ${maxPages} pages: ${err.message}`);
+  }
+  patchGlueForSharedMemory();
+  const goModule = await WebAssembly.compile(shared.bytes);
+
+  const env = { env: { mem: memory } };
+  const local = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
+  if (relaxedModule) Object.assign(local, (await WebAssembly.instantiate(relaxedModule, env)).exports);
+  const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, minWork: options.minWork });
+
+  const simd = {};
+  for (const imp of WebAssembly.Module.imports(goModule)) {
+    if (imp.module !== 'simd' || imp.kind !== 'function') continue;
+    const name = imp.name;
+    if (name === 'available') simd.available = () => 1;
+    else if (name === 'relaxed') simd.relaxed = () => (relaxedModule ? 1 : 0);
+    else if (!(name in local)) throw new Error(`simd kernels: Go imports simd.${name}, which simd.wasm does not export (stale simd.wasm?)`);
+    else if (name in pool.splittable) simd[name] = (...args) => pool.call(name, args);
+    else simd[name] = local[name];
+  }
+  const instance = await WebAssembly.instantiate(goModule, { ...go.importObject, ...env, simd });
+  return { instance, threads, relaxed: !!relaxedModule, kernels: true, memory, pool, close: () => pool.close() };
+}
