@@ -14,9 +14,11 @@ async function start(init, post) {
   if (relaxedModule) Object.assign(k, (await WebAssembly.instantiate(relaxedModule, env)).exports);
   const ctrl = new Int32Array(ctrlBuf);
   const ctrlF = new Float32Array(ctrlBuf);
-  post({ ready: true, index });
   const base = SLOT_BASE + index * SLOT;
+  // Read the generation before saying ready: the pool bumps it only after
+  // every worker is ready, so no call can slip in between.
   let gen = Atomics.load(ctrl, C.GEN);
+  post({ ready: true, index });
   for (;;) {
     Atomics.wait(ctrl, C.GEN, gen);
     const g = Atomics.load(ctrl, C.GEN);

@@ -39,6 +39,11 @@ export function sharedMemoryAllowed() {
   return true;
 }
 
+// onPageMainThread: a browser window's own thread, where Atomics.wait throws.
+function onPageMainThread() {
+  return typeof window !== 'undefined' && typeof WorkerGlobalScope === 'undefined';
+}
+
 async function toBytes(x) {
   if (x instanceof Uint8Array) return x;
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
@@ -61,6 +66,7 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
     return { instance: r.instance, threads: 1, relaxed: r.relaxed, kernels: !!r.kernels, memory: r.instance.exports.mem, pool: null, close: async () => {} };
   };
   if (threads <= 1) return single(null);
+  if (onPageMainThread()) return single('a page\'s main thread cannot block in Atomics.wait: run Go in a Worker');
   if (!sharedMemoryAllowed()) return single('the page is not cross-origin isolated, so SharedArrayBuffer is unavailable');
   if (options.kernels === null) return single('no simd128 kernels');
   const goBytes = await toBytes(goWasm);

@@ -1,0 +1,231 @@
+// Multi-threaded kernels in headless Chromium (web/threads/): Go's memory
+// rewritten to a shared WebAssembly.Memory, the simd128 kernels split over
+// kernel workers.
+//   - the kernel conformance tests (go test ./kernel/, -tags simd) pass
+//     in a cross-origin-isolated page's worker with 2 threads, every
+//     kernel call split (int8 bit-identical to the reference, f32 within
+//     1e-5), and the split calls really happened;
+//   - split calls give the same bits as single-threaded calls (matmul_q8,
+//     gemm_f32 by rows and by panels, quantize_rows);
+//   - a page that is not cross-origin isolated runs on one thread and says so;
+//   - 20 start/stop cycles leave no kernel worker and no memory behind.
+// Skips until the simd128 kernels (web/kernels/simd.wasm) are on the branch.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(root, 'build/package.json'));
+const haveKernels = fs.existsSync(path.join(root, 'web/kernels/simd.wasm')) &&
+  fs.existsSync(path.join(root, 'kernel/simd_js.go'));
+const skip = haveKernels ? {} : { skip: 'web/kernels/simd.wasm and kernel/simd_js.go are not here yet (simd branch)' };
+
+let server, origin, tmp, browser;
+
+const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+
+// The page and the Go worker are served by the test; everything else from
+// the repository, or /x/ from the temporary directory (the test binary,
+// wasm_exec.js). /plain/ serves the same without the isolation headers.
+const goWorker = `
+import '/x/wasm_exec.js';
+import { instantiateThreaded } from '/web/threads/threaded.mjs';
+self.onmessage = async ({ data }) => {
+  const lines = [];
+  const log = console.log;
+  console.log = (...a) => { lines.push(a.join(' ')); };
+  const notes = [];
+  console.info = (...a) => { notes.push(a.join(' ')); };
+  try {
+    const go = new Go();
+    go.argv = ['kernel.test', ...data.argv];
+    let code = null;
+    go.exit = (c) => { code = c; };
+    const bytes = new Uint8Array(await (await fetch('/x/kernel.test.wasm')).arrayBuffer());
+    const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork });
+    await go.run(r.instance);
+    const stats = r.pool ? { ...r.pool.stats } : null;
+    await r.close();
+    const shared = typeof SharedArrayBuffer !== 'undefined' && r.memory.buffer instanceof SharedArrayBuffer;
+    self.postMessage({ code, lines, notes, threads: r.threads, stats, shared });
+  } catch (err) {
+    self.postMessage({ error: String(err?.stack ?? err), lines });
+  }
+};
+`;
+
+// Runs a function's source in a module worker (Atomics.wait is not allowed
+// on the page's main thread).
+const evalWorker = `
+self.onmessage = async ({ data }) => {
+  try { self.postMessage({ ok: await (0, eval)('(' + data + ')')() }); }
+  catch (err) { self.postMessage({ error: String(err?.stack ?? err) }); }
+};
+`;
+
+// Runs in the page: one Go worker per call, terminated afterwards.
+const pageHelpers = `
+window.inWorker = (src) => new Promise((resolve, reject) => {
+  const w = new Worker('/__t/eval_worker.mjs', { type: 'module' });
+  w.onmessage = ({ data }) => { w.terminate(); data.error ? reject(new Error(data.error)) : resolve(data.ok); };
+  w.onerror = (e) => { w.terminate(); reject(new Error(e.message)); };
+  w.postMessage(src);
+});
+window.runGo = (opts) => new Promise((resolve) => {
+  const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
+  w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
+  w.onerror = (e) => { w.terminate(); resolve({ error: e.message }); };
+  w.postMessage(opts);
+});
+`;
+
+before(async () => {
+  if (!haveKernels) return;
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'siglip-threads-'));
+  execFileSync('go', ['test', '-c', '-tags', 'simd', '-o', path.join(tmp, 'kernel.test.wasm'), './kernel/'], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' },
+  });
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  fs.copyFileSync(path.join(goroot, 'lib/wasm/wasm_exec.js'), path.join(tmp, 'wasm_exec.js'));
+  server = http.createServer((req, res) => {
+    let url = new URL(req.url, 'http://x').pathname;
+    const isolated = !url.startsWith('/plain/');
+    if (!isolated) url = url.slice('/plain'.length);
+    const headers = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+    let body = null, file = null;
+    if (url === '/' || url === '/index.html') body = `<!doctype html><meta charset=utf-8><script>${pageHelpers}</script>`;
+    else if (url === '/__t/go_worker.mjs') body = goWorker;
+    else if (url === '/__t/eval_worker.mjs') body = evalWorker;
+    else if (url.startsWith('/x/')) file = path.join(tmp, path.basename(url));
+    else file = path.join(root, path.normalize(url));
+    if (file && (!file.startsWith(root) && !file.startsWith(tmp) || !fs.existsSync(file))) {
+      res.writeHead(404, headers); res.end(); return;
+    }
+    const ext = path.extname(url) || '.html';
+    res.writeHead(200, { ...headers, 'Content-Type': types[ext] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.end(body ?? fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const { chromium } = require('playwright-core');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--expose-gc'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function isolatedPage() {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/`);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  return page;
+}
+
+test('kernel conformance with 2 threads in a cross-origin-isolated worker, every call split', skip, async () => {
+  const page = await isolatedPage();
+  try {
+    const r = await page.evaluate(() => runGo({ argv: ['-test.v', '-test.run', 'Conformance'], threads: 2, minWork: 0 }));
+    assert.ok(!r.error, r.error + '\n' + (r.lines ?? []).join('\n'));
+    const out = r.lines.join('\n');
+    assert.equal(r.code, 0, out);
+    assert.match(out, /--- PASS: TestConformanceMatMulQ8/);
+    assert.match(out, /--- PASS: TestConformanceMatMulF32/);
+    assert.doesNotMatch(out, /--- FAIL/);
+    assert.equal(r.threads, 2);
+    assert.equal(r.shared, true);
+    assert.ok(r.stats.split > 20, `only ${r.stats.split} split calls`);
+  } finally {
+    await page.close();
+  }
+});
+
+test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows)', skip, async () => {
+  const page = await isolatedPage();
+  try {
+    const r = await page.evaluate((src) => inWorker(src), String(async () => {
+      const { shareMemory } = await import('/web/threads/sharemem.mjs');
+      const { createPool } = await import('/web/threads/pool.mjs');
+      const bytes = new Uint8Array(await (await fetch('/web/kernels/simd.wasm')).arrayBuffer());
+      const mod = await WebAssembly.compile(shareMemory(bytes).bytes);
+      const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+      const local = (await WebAssembly.instantiate(mod, { env: { mem: memory } })).exports;
+      const pool = await createPool({ threads: 2, memory, kernelModule: mod, local, minWork: 0 });
+      let top = 1 << 16;
+      const alloc = (n) => { const p = top; top += (n + 63) & ~63; return p; };
+      const f32 = (p, n) => new Float32Array(memory.buffer, p, n);
+      let seed = 1;
+      const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
+      const same = (p1, p2, n) => {
+        const a = new Uint32Array(memory.buffer, p1, n), b = new Uint32Array(memory.buffer, p2, n);
+        for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `differ at ${i}: ${a[i]} vs ${b[i]}`;
+        return 'same';
+      };
+      const out = {};
+      for (const [M, K, N] of [[37, 96, 40], [256, 768, 200], [3, 64, 77]]) {
+        const Kp = K + (K & 1);
+        const a = alloc(M * K * 4), q = alloc(M * Kp * 2), sa = alloc(M * 4), q2 = alloc(M * Kp * 2), sa2 = alloc(M * 4);
+        const np = Math.ceil(N / 8) * 8;
+        const wq = alloc(np * Kp), sc = alloc(N * 4), bias = alloc(N * 4), wf = alloc(np * K * 4);
+        const d1 = alloc(M * N * 4), d2 = alloc(M * N * 4);
+        f32(a, M * K).forEach((_, i, x) => { x[i] = rnd() * (i % 7 ? 1 : 50); });
+        new Int8Array(memory.buffer, wq, np * Kp).forEach((_, i, x) => { x[i] = Math.round(rnd() * 254); });
+        f32(sc, N).forEach((_, i, x) => { x[i] = rnd() * 0.02; });
+        f32(bias, N).forEach((_, i, x) => { x[i] = rnd(); });
+        f32(wf, np * K).forEach((_, i, x) => { x[i] = rnd(); });
+        const tag = `${M}x${K}x${N}`;
+        local.quantize_rows(a, M, K, Kp, q, sa);
+        pool.call('quantize_rows', [a, M, K, Kp, q2, sa2]);
+        out[`quantize_rows ${tag}`] = same(q, q2, M * Kp / 2) === 'same' ? same(sa, sa2, M) : 'q differs';
+        local.matmul_q8(d1, q, sa, M, wq, sc, bias, N, Kp);
+        pool.call('matmul_q8', [d2, q, sa, M, wq, sc, bias, N, Kp]);
+        out[`matmul_q8 ${tag}`] = same(d1, d2, M * N);
+        local.gemm_f32(d1, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1);
+        pool.call('gemm_f32', [d2, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1]);
+        out[`gemm_f32 ${tag}`] = same(d1, d2, M * N);
+      }
+      out.stats = { ...pool.stats };
+      await pool.close();
+      return out;
+    }));
+    const stats = r.stats;
+    delete r.stats;
+    for (const [k, v] of Object.entries(r)) assert.equal(v, 'same', k);
+    assert.equal(stats.local, 1, 'every call split but matmul_q8 on 3 rows (under two 5-row tiles)');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a page that is not cross-origin isolated runs on one thread and says so', skip, async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/plain/`);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    const r = await page.evaluate(async () => {
+      const w = new Worker('/plain/__t/go_worker.mjs', { type: 'module' });
+      return new Promise((resolve) => {
+        w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
+        w.postMessage({ argv: ['-test.run', 'ConformanceMatMulQ8'], threads: 2 });
+      });
+    });
+    assert.ok(!r.error, r.error);
+    assert.equal(r.code, 0, r.lines.join('\n'));
+    assert.equal(r.threads, 1);
+    assert.equal(r.shared, false);
+    assert.match(r.notes.join('\n'), /one thread.*not cross-origin isolated/);
+  } finally {
+    await page.close();
+  }
+});
