@@ -49,6 +49,7 @@ self.onmessage = async ({ data }) => {
     go.exit = (c) => { code = c; };
     const bytes = new Uint8Array(await (await fetch('/x/kernel.test.wasm')).arrayBuffer());
     const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork });
+    self.postMessage({ started: true, threads: r.threads });
     await go.run(r.instance);
     const stats = r.pool ? { ...r.pool.stats } : null;
     await r.close();
@@ -79,7 +80,7 @@ window.inWorker = (src) => new Promise((resolve, reject) => {
 });
 window.runGo = (opts) => new Promise((resolve) => {
   const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
-  w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
+  w.onmessage = ({ data }) => { if (data.started) return; w.terminate(); resolve(data); };
   w.onerror = (e) => { w.terminate(); resolve({ error: e.message }); };
   w.postMessage(opts);
 });
@@ -216,7 +217,7 @@ test('a page that is not cross-origin isolated runs on one thread and says so', 
     const r = await page.evaluate(async () => {
       const w = new Worker('/plain/__t/go_worker.mjs', { type: 'module' });
       return new Promise((resolve) => {
-        w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
+        w.onmessage = ({ data }) => { if (data.started) return; w.terminate(); resolve(data); };
         w.postMessage({ argv: ['-test.run', 'ConformanceMatMulQ8'], threads: 2 });
       });
     });
@@ -225,6 +226,79 @@ test('a page that is not cross-origin isolated runs on one thread and says so', 
     assert.equal(r.threads, 1);
     assert.equal(r.shared, false);
     assert.match(r.notes.join('\n'), /one thread.*not cross-origin isolated/);
+  } finally {
+    await page.close();
+  }
+});
+
+// rendererState: the number of DedicatedWorker threads and the memory
+// (Pss, kB) of this browser's renderer processes, read from /proc through
+// the pids that CDP reports (other browsers on the machine are not counted).
+async function rendererState() {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    let workers = 0, pssKB = 0;
+    for (const p of processInfo) {
+      if (p.type !== 'renderer') continue;
+      try {
+        for (const t of fs.readdirSync(`/proc/${p.id}/task`)) {
+          if (fs.readFileSync(`/proc/${p.id}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) workers++;
+        }
+        const m = fs.readFileSync(`/proc/${p.id}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+        if (m) pssKB += Number(m[1]);
+      } catch { /* the process ended */ }
+    }
+    return { workers, pssKB };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function settle(page) {
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(async () => { globalThis.gc?.(); await new Promise((r) => setTimeout(r, 100)); });
+  }
+}
+
+test('20 start/stop cycles (half cancelled mid-run) leave no kernel worker and no memory behind', skip, async () => {
+  const page = await isolatedPage();
+  try {
+    await settle(page);
+    const base = await rendererState();
+    let during = null;
+    for (let i = 0; i < 20; i++) {
+      if (i % 2 === 0) {
+        const r = await page.evaluate(() => runGo({ argv: ['-test.run', 'ConformanceMatMulQ8'], threads: 2 }));
+        assert.ok(!r.error && r.code === 0 && r.threads === 2, `cycle ${i}: ${r.error ?? r.lines?.join('\n')}`);
+        continue;
+      }
+      // cancel: terminate the Go worker while its kernels run
+      await page.evaluate(async () => {
+        const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
+        await new Promise((resolve) => {
+          w.onmessage = ({ data }) => { if (data.started) resolve(); };
+          w.postMessage({ argv: ['-test.run', 'XXX', '-test.bench', 'MatMulQ8', '-test.benchtime', '200x'], threads: 2 });
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        window.cancelled = w;
+      });
+      const s = await rendererState();
+      if (!during || s.workers > during.workers) during = s;
+      await page.evaluate(() => { window.cancelled.terminate(); window.cancelled = null; });
+    }
+    // Terminated workers end asynchronously (Chromium tears their threads
+    // down in the background): wait for them, up to 20 s.
+    let end;
+    for (let t = 0; t < 40; t++) {
+      await settle(page);
+      end = await rendererState();
+      if (end.workers === base.workers) break;
+    }
+    console.log(`threads cycles: renderer Pss ${(base.pssKB / 1024).toFixed(0)} MiB before, ${(during.pssKB / 1024).toFixed(0)} MiB during a run, ${(end.pssKB / 1024).toFixed(0)} MiB after 20 cycles; worker threads ${base.workers} before, ${during.workers} during a run, ${end.workers} after`);
+    assert.equal(during.workers - base.workers, 2, 'a running Go worker and its one kernel worker');
+    assert.equal(end.workers, base.workers, 'worker threads left after the cycles');
+    assert.ok(end.pssKB < base.pssKB + 64 * 1024, `renderer memory grew from ${base.pssKB} to ${end.pssKB} kB`);
   } finally {
     await page.close();
   }

@@ -20,7 +20,9 @@ async function start(init, post) {
   let gen = Atomics.load(ctrl, C.GEN);
   post({ ready: true, index });
   for (;;) {
-    Atomics.wait(ctrl, C.GEN, gen);
+    // a timeout, so that a worker whose pool vanished (its Go worker
+    // terminated) still returns to a point where termination takes effect
+    Atomics.wait(ctrl, C.GEN, gen, 1000);
     const g = Atomics.load(ctrl, C.GEN);
     if (g === gen) continue;
     gen = g;
@@ -43,6 +45,10 @@ async function start(init, post) {
     Atomics.notify(ctrl, C.DONE);
   }
   post({ stopped: true, index });
+  // Leave by ourselves: in Chromium, a nested worker that its parent
+  // terminates while the parent is itself being terminated can be left
+  // behind (seen as leaked threads in build/tests/threads_chromium.test.mjs).
+  if (typeof self !== 'undefined' && typeof self.close === 'function') self.close();
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {

@@ -25,6 +25,7 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
   const ctrlF = new Float32Array(ctrlBuf);
   const workers = [];
   const ready = [];
+  const stopped = [];
   let WT = null;
   if (isNode) WT = (await import('node:worker_threads')).Worker;
   for (let i = 1; i < threads; i++) {
@@ -39,6 +40,10 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
       const onErr = (ev) => reject(new Error(`kernel worker ${i}: ${ev?.message ?? ev}`));
       if (WT) { w.on('message', onMsg); w.once('error', onErr); } else { w.onmessage = onMsg; w.onerror = onErr; }
     }));
+    stopped.push(new Promise((resolve) => {
+      const onMsg = (ev) => { if ((WT ? ev : ev.data)?.stopped) resolve(); };
+      if (WT) { w.on('message', onMsg); w.once('exit', resolve); } else w.addEventListener('message', onMsg);
+    }));
     w.postMessage({ memory, ctrl: ctrlBuf, index: i, kernelModule, relaxedModule });
   }
   let closed = false;
@@ -49,6 +54,9 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     Atomics.store(ctrl, C.STOP, 1);
     Atomics.add(ctrl, C.GEN, 1);
     Atomics.notify(ctrl, C.GEN);
+    // Let the workers leave their loop and close themselves; terminate
+    // only those that have not within a second (e.g. stuck in a kernel).
+    await Promise.race([Promise.all(stopped), new Promise((r) => setTimeout(r, 1000))]);
     await Promise.all(workers.map((w) => w.terminate()));
   };
   try {
