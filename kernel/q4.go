@@ -14,7 +14,7 @@ const Q4Block = 32
 // stored row-major (row n, then block b), 16 bytes per block:
 //
 //	Data[(n*Blocks+b)*16 + j] = (Q[n][32b+2j] + 8) | (Q[n][32b+2j+1] + 8) << 4
-//	W[n][k] ≈ f16(Scales[n*Blocks + k/32]) · Q[n][k],   Q ∈ [-7, 7]
+//	W[n][k] ≈ f16(Scales[n*Blocks + k/32]) · Q[n][k],   Q ∈ [-8, 7]
 //
 // K is padded with zeros up to Blocks·32. Scales are IEEE half-precision
 // bit patterns, kept as stored in the model file so loading never widens

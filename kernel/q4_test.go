@@ -13,7 +13,7 @@ func randQ4(rng *rand.Rand, n, k int) *PackedQ4 {
 		for kk := 0; kk < nb*Q4Block; kk++ {
 			q := 0
 			if kk < k {
-				q = rng.IntN(15) - 7
+				q = rng.IntN(16) - 8
 			}
 			i := (row*nb+kk/Q4Block)*16 + (kk%Q4Block)/2
 			data[i] |= byte(q+8) << (4 * (kk % 2))

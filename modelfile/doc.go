@@ -46,7 +46,8 @@
 //	                 Q = clamp(roundHalfEven(W/scale), ±127)
 //	q4   NAME        U8  [N, ⌈K/32⌉, 16]  kernel.PackedQ4: byte j of block b of
 //	                      row n = (Q[n][32b+2j]+8) | (Q[n][32b+2j+1]+8)<<4
-//	     NAME.scale  F16 [N, ⌈K/32⌉]   d = f16(max|block|/7), Q = clamp(round(W/d), ±7)
+//	     NAME.scale  F16 [N, ⌈K/32⌉]   W ≈ d·Q, Q ∈ [-8, 7]; d searched per block
+//	                 for the least squared error (see quantizeQ4), may be negative
 //
 // Under q8 the token embedding is stored row-major (I8 [vocab, hidden] and
 // an F32 [vocab] scale) instead of in panels, so one row is gathered per

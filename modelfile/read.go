@@ -321,3 +321,13 @@ func (w *Weight) Float32() []float32 {
 	}
 	return out
 }
+
+// Spec returns the spec of a tensor by Hugging Face name.
+func (f *File) Spec(name string) (Spec, bool) {
+	for _, s := range f.specs {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
