@@ -85,3 +85,23 @@ func TestConvertErrors(t *testing.T) {
 		t.Fatal("a failed conversion left a file")
 	}
 }
+
+// TestCommittedDemoModel: web/models/demo-q8.siglip (the page's default
+// model) must be exactly what this converter makes of testdata/demo/model.
+// Regenerate with:
+//
+//	go run ./cmd/siglip convert --in testdata/demo/model --out web/models/demo-q8.siglip --quant q8
+func TestCommittedDemoModel(t *testing.T) {
+	committed, err := os.ReadFile("../../web/models/demo-q8.siglip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "demo-q8.siglip")
+	if _, _, err := convertDir(demoDir, out, "q8", modelfile.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := os.ReadFile(out)
+	if !bytes.Equal(committed, fresh) {
+		t.Fatalf("web/models/demo-q8.siglip (%d bytes) differs from a fresh conversion (%d bytes); regenerate it", len(committed), len(fresh))
+	}
+}
