@@ -49,6 +49,12 @@
 //	     NAME.scale  F16 [N, ⌈K/32⌉]   W ≈ d·Q, Q ∈ [-8, 7]; d searched per block
 //	                 for the least squared error (see quantizeQ4), may be negative
 //
+// A q4 file stores three Linear weights as q8 instead (Q4KeepsQ8): the
+// patch embedding, the text head and the vision head's attention — the
+// first and last layers, whose error no residual stream dilutes (on the
+// tiny model they alone cost more accuracy at 4 bits than all encoder
+// layers). Readers tell the two forms apart by dtype (I8 vs U8).
+//
 // Under q8 the token embedding is stored row-major (I8 [vocab, hidden] and
 // an F32 [vocab] scale) instead of in panels, so one row is gathered per
 // token; under q4 it uses the Linear layout, which is row-major already.

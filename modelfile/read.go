@@ -160,34 +160,11 @@ func (f *File) loadWeight(s Spec) (*Weight, error) {
 		w.F16 = t.Data
 		return w, err
 	case SchemeQ8:
-		sc, ok := f.st.Tensor(s.Name + ScaleSuffix)
-		if !ok {
-			return nil, fmt.Errorf("modelfile: tensor %q is missing", s.Name+ScaleSuffix)
-		}
-		if (sc.DType != safetensors.F32 && sc.DType != safetensors.F16) || !slices.Equal(sc.Shape, []int{s.N}) {
-			return nil, fmt.Errorf("modelfile: tensor %q is %s%v, want F32 or F16 [%d]", sc.Name, sc.DType, sc.Shape, s.N)
-		}
-		scales, err := sc.Float32s()
-		if err != nil {
-			return nil, fmt.Errorf("modelfile: %v", err)
-		}
-		if s.Kind == Embedding {
-			t, err := tensor(f.st, s.Name, safetensors.I8, nk)
-			if err != nil {
-				return nil, err
-			}
-			w.Q8Rows, _ = t.Int8s()
-			w.RowScales = scales
-			return w, nil
-		}
-		t, err := tensor(f.st, s.Name, safetensors.I8, q8PackedShape(s.N, s.K))
-		if err != nil {
-			return nil, err
-		}
-		q, _ := t.Int8s()
-		w.Q8 = &kernel.PackedQ8{N: s.N, K: s.K, Kp: s.K + s.K%2, Data: q, Scales: scales}
-		return w, nil
+		return f.loadQ8(w, s)
 	case SchemeQ4:
+		if t, ok := f.st.Tensor(s.Name); ok && t.DType == safetensors.I8 && s.Kind == Linear {
+			return f.loadQ8(w, s) // the layers q4 keeps at 8 bits (Q4KeepsQ8)
+		}
 		nb := (s.K + kernel.Q4Block - 1) / kernel.Q4Block
 		t, err := tensor(f.st, s.Name, safetensors.U8, []int{s.N, nb, 16})
 		if err != nil {
@@ -330,4 +307,37 @@ func (f *File) Spec(name string) (Spec, bool) {
 		}
 	}
 	return Spec{}, false
+}
+
+// loadQ8 views a q8 weight: packed panels for a Linear, rows for the
+// Embedding, with its scales.
+func (f *File) loadQ8(w *Weight, s Spec) (*Weight, error) {
+	nk := []int{s.N, s.K}
+	sc, ok := f.st.Tensor(s.Name + ScaleSuffix)
+	if !ok {
+		return nil, fmt.Errorf("modelfile: tensor %q is missing", s.Name+ScaleSuffix)
+	}
+	if (sc.DType != safetensors.F32 && sc.DType != safetensors.F16) || !slices.Equal(sc.Shape, []int{s.N}) {
+		return nil, fmt.Errorf("modelfile: tensor %q is %s%v, want F32 or F16 [%d]", sc.Name, sc.DType, sc.Shape, s.N)
+	}
+	scales, err := sc.Float32s()
+	if err != nil {
+		return nil, fmt.Errorf("modelfile: %v", err)
+	}
+	if s.Kind == Embedding {
+		t, err := tensor(f.st, s.Name, safetensors.I8, nk)
+		if err != nil {
+			return nil, err
+		}
+		w.Q8Rows, _ = t.Int8s()
+		w.RowScales = scales
+		return w, nil
+	}
+	t, err := tensor(f.st, s.Name, safetensors.I8, q8PackedShape(s.N, s.K))
+	if err != nil {
+		return nil, err
+	}
+	q, _ := t.Int8s()
+	w.Q8 = &kernel.PackedQ8{N: s.N, K: s.K, Kp: s.K + s.K%2, Data: q, Scales: scales}
+	return w, nil
 }
