@@ -65,10 +65,11 @@ func benchVision(b *testing.B, q8 bool) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu0 := processCPUSeconds()
 	for i := 0; i < b.N; i++ {
 		p.Images(px, 1)
 	}
-	b.ReportMetric(visionFLOPs(m.Config)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, visionFLOPs(m.Config), processCPUSeconds()-cpu0)
 }
 
 func benchText(b *testing.B, q8 bool) {
@@ -84,13 +85,25 @@ func benchText(b *testing.B, q8 bool) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu0 := processCPUSeconds()
 	for i := 0; i < b.N; i++ {
 		p.Texts(ids, 1)
 	}
-	b.ReportMetric(textFLOPs(m.Config, seq)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, textFLOPs(m.Config, seq), processCPUSeconds()-cpu0)
 }
 
 func BenchmarkVisionBase256F32(b *testing.B) { benchVision(b, false) }
 func BenchmarkVisionBase256Q8(b *testing.B)  { benchVision(b, true) }
 func BenchmarkTextBase256F32(b *testing.B)   { benchText(b, false) }
 func BenchmarkTextBase256Q8(b *testing.B)    { benchText(b, true) }
+
+// reportRates reports GFLOP per wall-clock second and, where the platform
+// can measure it, CPU-milliseconds per op and GFLOP per CPU-second.
+func reportRates(b *testing.B, flops, cpu float64) {
+	n := float64(b.N)
+	b.ReportMetric(flops*n/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu > 0 {
+		b.ReportMetric(cpu*1e3/n, "cpu-ms/op")
+		b.ReportMetric(flops*n/cpu/1e9, "GFLOP/cpu-s")
+	}
+}
