@@ -30,7 +30,8 @@ func matF32Panels(dst, a []float32, m int, w *PackedF32, bias []float32, plo, ph
 			wp := w.Data[p*K*PanelRows : (p+1)*K*PanelRows]
 			r := r0
 			for ; r+2 <= r1; r += 2 {
-				dot2x8(&acc, a[r*K:(r+1)*K], a[(r+1)*K:(r+2)*K], wp)
+				dot2x4(acc[0:4:4], acc[8:12:12], a[r*K:(r+1)*K], a[(r+1)*K:(r+2)*K], wp)
+				dot2x4(acc[4:8:8], acc[12:16:16], a[r*K:(r+1)*K], a[(r+1)*K:(r+2)*K], wp[4:])
 				store8(dst[r*N:(r+1)*N], acc[:PanelRows], p, bias)
 				store8(dst[(r+1)*N:(r+2)*N], acc[PanelRows:], p, bias)
 			}
@@ -70,33 +71,29 @@ func dot1x8(acc *[2 * PanelRows]float32, a, wp []float32) {
 	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = s0, s1, s2, s3, s4, s5, s6, s7
 }
 
-func dot2x8(acc *[2 * PanelRows]float32, a, b, wp []float32) {
-	var s0, s1, s2, s3, s4, s5, s6, s7 float32
-	var t0, t1, t2, t3, t4, t5, t6, t7 float32
+// dot2x4 accumulates two activation rows against four columns of a panel
+// (wp starts at the first column): 8 accumulators, 2 activations and 4
+// weights fit amd64's 15 usable float registers without spilling.
+func dot2x4(accA, accB, a, b, wp []float32) {
+	var s0, s1, s2, s3, t0, t1, t2, t3 float32
 	b = b[:len(a)]
-	wp = wp[:len(a)*PanelRows]
+	if len(a) == 0 {
+		return
+	}
+	wp = wp[:(len(a)-1)*PanelRows+4]
 	for k, av := range a {
 		bv := b[k]
-		w := wp[k*PanelRows : k*PanelRows+PanelRows : k*PanelRows+PanelRows]
+		w := wp[k*PanelRows : k*PanelRows+4 : k*PanelRows+4]
 		w0, w1, w2, w3 := w[0], w[1], w[2], w[3]
 		s0 += av * w0
-		t0 += bv * w0
 		s1 += av * w1
-		t1 += bv * w1
 		s2 += av * w2
-		t2 += bv * w2
 		s3 += av * w3
+		t0 += bv * w0
+		t1 += bv * w1
+		t2 += bv * w2
 		t3 += bv * w3
-		w4, w5, w6, w7 := w[4], w[5], w[6], w[7]
-		s4 += av * w4
-		t4 += bv * w4
-		s5 += av * w5
-		t5 += bv * w5
-		s6 += av * w6
-		t6 += bv * w6
-		s7 += av * w7
-		t7 += bv * w7
 	}
-	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = s0, s1, s2, s3, s4, s5, s6, s7
-	acc[8], acc[9], acc[10], acc[11], acc[12], acc[13], acc[14], acc[15] = t0, t1, t2, t3, t4, t5, t6, t7
+	accA[0], accA[1], accA[2], accA[3] = s0, s1, s2, s3
+	accB[0], accB[1], accB[2], accB[3] = t0, t1, t2, t3
 }
