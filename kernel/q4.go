@@ -143,14 +143,18 @@ func RefMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32) {
 // MatMulQ4 computes dst[m][N] = A[m][K]·Wᵀ + bias with the semantics of
 // RefMatMulQ4, bit for bit. Each weight row is unpacked to int8 once per
 // call and reused for all m activation rows; rows of W are split across
-// goroutines where the platform has threads.
-func MatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32) {
+// goroutines where the platform has threads. s supplies the quantized
+// activations' memory (grown on first use, as for MatMulQ8).
+func MatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
 	if len(a) < m*w.K || len(dst) < m*w.N || (bias != nil && len(bias) < w.N) {
 		panic(fmt.Sprintf("kernel: MatMulQ4: sizes a=%d dst=%d bias=%d for m=%d N=%d K=%d", len(a), len(dst), len(bias), m, w.N, w.K))
 	}
 	kp := w.Blocks * Q4Block
-	qa := make([]int8, m*kp)
-	sa := make([]float32, m*w.Blocks)
+	s.grow(m*kp, m*w.Blocks)
+	qa, sa := s.Q, s.Scale
 	for r := 0; r < m; r++ {
 		q4QuantizeBlocks(qa[r*kp:(r+1)*kp], sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
 	}
@@ -163,20 +167,48 @@ func MatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32) {
 		sw := make([]float32, w.Blocks)
 		for n := n0; n < n1; n++ {
 			w.unpackRow(wq, sw, n)
-			var bn float32
-			if bias != nil {
-				bn = bias[n]
+			r := 0
+			// Four activation rows at a time: each unpacked weight is
+			// loaded once for four products.
+			for ; r+4 <= m; r += 4 {
+				var y [4]float32
+				for b := 0; b < w.Blocks; b++ {
+					wb := (*[Q4Block]int8)(wq[b*Q4Block:])
+					a0 := (*[Q4Block]int8)(qa[r*kp+b*Q4Block:])
+					a1 := (*[Q4Block]int8)(qa[(r+1)*kp+b*Q4Block:])
+					a2 := (*[Q4Block]int8)(qa[(r+2)*kp+b*Q4Block:])
+					a3 := (*[Q4Block]int8)(qa[(r+3)*kp+b*Q4Block:])
+					var s0, s1, s2, s3 int32
+					for i := 0; i < Q4Block; i++ {
+						x := int32(wb[i])
+						s0 += x * int32(a0[i])
+						s1 += x * int32(a1[i])
+						s2 += x * int32(a2[i])
+						s3 += x * int32(a3[i])
+					}
+					sb := sw[b]
+					y[0] = float32(y[0] + float32(float32(s0)*float32(sa[r*w.Blocks+b]*sb)))
+					y[1] = float32(y[1] + float32(float32(s1)*float32(sa[(r+1)*w.Blocks+b]*sb)))
+					y[2] = float32(y[2] + float32(float32(s2)*float32(sa[(r+2)*w.Blocks+b]*sb)))
+					y[3] = float32(y[3] + float32(float32(s3)*float32(sa[(r+3)*w.Blocks+b]*sb)))
+				}
+				for j := 0; j < 4; j++ {
+					if bias != nil {
+						y[j] = float32(y[j] + bias[n])
+					}
+					dst[(r+j)*w.N+n] = y[j]
+				}
 			}
-			for r := 0; r < m; r++ {
+			for ; r < m; r++ {
 				q := qa[r*kp : (r+1)*kp]
-				s := sa[r*w.Blocks : (r+1)*w.Blocks]
+				rs := sa[r*w.Blocks : (r+1)*w.Blocks]
 				var y float32
 				for b := 0; b < w.Blocks; b++ {
 					acc := q4Dot32(q[b*Q4Block:(b+1)*Q4Block], wq[b*Q4Block:(b+1)*Q4Block])
-					y = float32(y + float32(float32(acc)*float32(s[b]*sw[b])))
+					y = float32(y + float32(float32(acc)*float32(rs[b]*sw[b])))
 				}
 				if bias != nil {
-					y = float32(y + bn)
+					y = float32(y + bias[n])
 				}
 				dst[r*w.N+n] = y
 			}

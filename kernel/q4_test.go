@@ -33,6 +33,7 @@ func randQ4(rng *rand.Rand, n, k int) *PackedQ4 {
 
 func TestMatMulQ4MatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	var scratch Scratch
 	for _, sz := range [][3]int{{1, 1, 1}, {3, 8, 32}, {5, 9, 33}, {17, 40, 96}, {64, 130, 768}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		w := randQ4(rng, n, k)
@@ -52,7 +53,7 @@ func TestMatMulQ4MatchesReference(t *testing.T) {
 		want := make([]float32, m*n)
 		got := make([]float32, m*n)
 		RefMatMulQ4(want, a, m, w, bias)
-		MatMulQ4(got, a, m, w, bias)
+		MatMulQ4(got, a, m, w, bias, &scratch)
 		for i := range want {
 			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
 				t.Fatalf("%v: [%d] = %v, reference %v (must be bit-identical)", sz, i, got[i], want[i])
@@ -75,7 +76,7 @@ func TestMatMulQ4MatchesReference(t *testing.T) {
 			t.Fatalf("%v: max error %g vs max |y| %g", sz, maxErr, maxAbs)
 		}
 		RefMatMulQ4(want, a, m, w, nil)
-		MatMulQ4(got, a, m, w, nil)
+		MatMulQ4(got, a, m, w, nil, &scratch)
 		for i := range want {
 			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
 				t.Fatalf("%v nil bias: [%d] = %v, reference %v", sz, i, got[i], want[i])
@@ -114,9 +115,10 @@ func BenchmarkMatMulQ4(b *testing.B) {
 		a[i] = float32(rng.NormFloat64())
 	}
 	dst := make([]float32, m*n)
+	var s Scratch
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		MatMulQ4(dst, a, m, w, nil)
+		MatMulQ4(dst, a, m, w, nil, &s)
 	}
 	b.ReportMetric(float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 }
