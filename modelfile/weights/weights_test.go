@@ -236,7 +236,7 @@ func TestDemo(t *testing.T) {
 	}
 	cfg := read(t, "demo/model/config.json")
 	src := hfSource(t, "demo/model/model.safetensors")
-	logitBound := map[string]float64{modelfile.SchemeF32: 1e-3, modelfile.SchemeF16: 1e-3, modelfile.SchemeQ8: 0.5, modelfile.SchemeQ4: 2}
+	logitBound := map[string]float64{modelfile.SchemeF32: 1e-3, modelfile.SchemeF16: 1e-3, modelfile.SchemeQ8: 0.5, modelfile.SchemeQ4: 2.5}
 	for _, scheme := range schemes {
 		m, _, err := Load(convert(t, cfg, src, scheme))
 		if err != nil {
