@@ -117,8 +117,12 @@ func BenchmarkMatMulQ4(b *testing.B) {
 	dst := make([]float32, m*n)
 	var s Scratch
 	b.ResetTimer()
+	c0 := processCPUSeconds()
 	for i := 0; i < b.N; i++ {
 		MatMulQ4(dst, a, m, w, nil, &s)
 	}
-	b.ReportMetric(float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+	b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+	if c := processCPUSeconds() - c0; c > 0 {
+		b.ReportMetric(float64(2*m*n*k)*float64(b.N)/c/1e9, "GOP/cpu-s")
+	}
 }
