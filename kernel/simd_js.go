@@ -1,0 +1,206 @@
+//go:build js && wasm && simd
+
+package kernel
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
+
+// The simd128 kernels (web/kernels/simd.wat) are imported from the module
+// "simd", which web/kernels/loader.mjs provides as trampolines into the
+// kernel instance; that instance works directly on Go's linear memory, so
+// arguments are byte addresses (unsafe.Pointer) and int32 counts. The
+// wrappers below check every length first: the kernels have no bounds
+// checks of their own beyond the end of wasm memory.
+
+//go:wasmimport simd available
+func simdAvailable() int32
+
+//go:wasmimport simd quantize_rows
+//go:noescape
+func simdQuantizeRows(a unsafe.Pointer, m, k, kp int32, q, sa unsafe.Pointer)
+
+//go:wasmimport simd matmul_q8
+//go:noescape
+func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.Pointer, n, kp int32)
+
+//go:wasmimport simd gemm_f32
+//go:noescape
+func simdGemmF32(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
+
+//go:wasmimport simd transpose
+//go:noescape
+func simdTranspose(dst, src unsafe.Pointer, rows, cols, lds, ldd int32)
+
+//go:wasmimport simd layernorm
+//go:noescape
+func simdLayerNormRaw(dst, src unsafe.Pointer, m, n int32, gamma, beta unsafe.Pointer, eps float32)
+
+//go:wasmimport simd gelu_tanh
+//go:noescape
+func simdGELUTanhRaw(x unsafe.Pointer, n int32)
+
+//go:wasmimport simd softmax_rows
+//go:noescape
+func simdSoftmaxRowsRaw(x unsafe.Pointer, m, n, ld int32)
+
+func init() {
+	if simdAvailable() == 0 {
+		return
+	}
+	simd = simdKernels{
+		matMulQ8:    simdMatMulQ8,
+		matMulF32:   simdMatMulF32,
+		matMulNN:    simdMatMulNN,
+		matMulNT:    simdMatMulNT,
+		layerNorm:   simdLayerNorm,
+		geluTanh:    simdGELUTanh,
+		softmaxRows: simdSoftmaxRows,
+	}
+}
+
+// simdPtr is the address of s[0], or nil for an empty slice.
+func simdPtr[T any](s []T) unsafe.Pointer {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Pointer(unsafe.SliceData(s))
+}
+
+// simdNeed panics (like an index out of range would) when a slice is shorter
+// than a kernel is about to touch.
+func simdNeed(kernel, what string, have, want int) {
+	if have < want {
+		panic(fmt.Sprintf("kernel: %s: %s has %d values, need %d", kernel, what, have, want))
+	}
+}
+
+// simdSpan returns how many values a matrix of rows×cols with leading
+// dimension ld spans.
+func simdSpan(rows, cols, ld int) int {
+	if rows == 0 || cols == 0 {
+		return 0
+	}
+	return (rows-1)*ld + cols
+}
+
+// q8Scratch holds the quantized activations (int16 pairs, as the simd
+// matmul reads them) and row scales between quantize_rows and matmul_q8.
+type q8Scratch struct {
+	q  []int16
+	sa []float32
+}
+
+var q8Pool = sync.Pool{New: func() any { return new(q8Scratch) }}
+
+func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32) {
+	if m <= 0 {
+		return
+	}
+	simdNeed("MatMulQ8", "a", len(a), m*w.K)
+	simdNeed("MatMulQ8", "dst", len(dst), m*w.N)
+	simdNeed("MatMulQ8", "weight data", len(w.Data), panels(w.N)*PanelRows*w.Kp)
+	simdNeed("MatMulQ8", "scales", len(w.Scales), w.N)
+	if bias != nil {
+		simdNeed("MatMulQ8", "bias", len(bias), w.N)
+	}
+	s := q8Pool.Get().(*q8Scratch)
+	if cap(s.q) < m*w.Kp {
+		s.q = make([]int16, m*w.Kp)
+	}
+	if cap(s.sa) < m {
+		s.sa = make([]float32, m)
+	}
+	q, sa := s.q[:m*w.Kp], s.sa[:m]
+	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
+	simdMatMulQ8Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m), simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+	q8Pool.Put(s)
+}
+
+func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
+	if m <= 0 {
+		return
+	}
+	simdNeed("MatMulF32", "a", len(a), m*w.K)
+	simdNeed("MatMulF32", "dst", len(dst), m*w.N)
+	simdNeed("MatMulF32", "weight data", len(w.Data), panels(w.N)*PanelRows*w.K)
+	if bias != nil {
+		simdNeed("MatMulF32", "bias", len(bias), w.N)
+	}
+	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(w.Data), int32(m), int32(w.N), int32(w.K),
+		int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
+}
+
+func simdMatMulNN(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	simdNeed("MatMulNN", "a", len(a), simdSpan(m, k, lda))
+	simdNeed("MatMulNN", "b", len(b), simdSpan(k, n, ldb))
+	simdNeed("MatMulNN", "dst", len(dst), simdSpan(m, n, ldc))
+	if k <= 0 {
+		for i := 0; i < m; i++ {
+			clear(dst[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(b), int32(m), int32(n), int32(k),
+		int32(lda), int32(ldb), PanelRows, int32(ldc), scale, nil, 0)
+}
+
+var ntPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func simdMatMulNT(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	simdNeed("MatMulNT", "a", len(a), simdSpan(m, k, lda))
+	simdNeed("MatMulNT", "b", len(b), simdSpan(n, k, ldb))
+	simdNeed("MatMulNT", "dst", len(dst), simdSpan(m, n, ldc))
+	if k <= 0 {
+		for i := 0; i < m; i++ {
+			clear(dst[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	// Bᵀ[k][np] with np = n rounded up to a panel, so the tiled kernel may
+	// read whole panels (the extra columns are never stored).
+	np := panels(n) * PanelRows
+	bufp := ntPool.Get().(*[]float32)
+	if cap(*bufp) < k*np {
+		*bufp = make([]float32, k*np)
+	}
+	bt := (*bufp)[:k*np]
+	simdTranspose(simdPtr(bt), simdPtr(b), int32(n), int32(k), int32(ldb), int32(np))
+	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(bt), int32(m), int32(n), int32(k),
+		int32(lda), int32(np), PanelRows, int32(ldc), scale, nil, 1)
+	ntPool.Put(bufp)
+}
+
+func simdLayerNorm(dst, src []float32, m, n int, gamma, beta []float32, eps float32) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	simdNeed("LayerNorm", "src", len(src), m*n)
+	simdNeed("LayerNorm", "dst", len(dst), m*n)
+	simdNeed("LayerNorm", "gamma", len(gamma), n)
+	simdNeed("LayerNorm", "beta", len(beta), n)
+	simdLayerNormRaw(simdPtr(dst), simdPtr(src), int32(m), int32(n), simdPtr(gamma), simdPtr(beta), eps)
+}
+
+func simdGELUTanh(x []float32) {
+	if len(x) == 0 {
+		return
+	}
+	simdGELUTanhRaw(simdPtr(x), int32(len(x)))
+}
+
+func simdSoftmaxRows(x []float32, m, n int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	simdNeed("SoftmaxRows", "x", len(x), m*n)
+	simdSoftmaxRowsRaw(simdPtr(x), int32(m), int32(n), int32(n))
+}
