@@ -461,5 +461,5 @@ func TestSIMDPresent(t *testing.T) {
 	if wantSIMD && !SIMD() {
 		t.Fatal("built with -tags simd but the simd128 kernels are not available (run under build/wasmexec/go_js_wasm_exec)")
 	}
-	t.Logf("simd128 kernels in use: %v", SIMD())
+	t.Logf("simd128 kernels in use: %v (f32 fused multiply-add: %v)", SIMD(), simdFMA)
 }

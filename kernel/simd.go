@@ -25,6 +25,9 @@ type simdKernels struct {
 // simd is the table the public kernels consult; see simdKernels.
 var simd simdKernels
 
+// simdFMA: the simd f32 products use relaxed SIMD's fused multiply-add.
+var simdFMA bool
+
 // SIMD reports whether the simd128 kernels are in use (js/wasm built with
 // -tags simd, on a host with WebAssembly SIMD).
 func SIMD() bool { return simd.matMulQ8 != nil }

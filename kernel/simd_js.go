@@ -18,6 +18,12 @@ import (
 //go:wasmimport simd available
 func simdAvailable() int32
 
+// simdRelaxedFMA reports whether gemm_f32 runs the relaxed-SIMD (fused
+// multiply-add) module, simd_relaxed.wasm.
+//
+//go:wasmimport simd relaxed
+func simdRelaxedFMA() int32
+
 //go:wasmimport simd quantize_rows
 //go:noescape
 func simdQuantizeRows(a unsafe.Pointer, m, k, kp int32, q, sa unsafe.Pointer)
@@ -50,6 +56,7 @@ func init() {
 	if simdAvailable() == 0 {
 		return
 	}
+	simdFMA = simdRelaxedFMA() != 0
 	simd = simdKernels{
 		matMulQ8:    simdMatMulQ8,
 		matMulF32:   simdMatMulF32,
