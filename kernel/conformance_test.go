@@ -125,6 +125,7 @@ func refMatMulNT(dst []float32, ldc int, a []float32, lda int, b []float32, ldb 
 var matShapes = []struct{ m, n, k int }{
 	{1, 1, 1}, {1, 8, 2}, {5, 8, 16}, {4, 7, 3}, {6, 9, 33}, {7, 13, 31},
 	{11, 24, 64}, {13, 17, 65}, {23, 41, 130}, {37, 70, 301},
+	{23, 9, 30001}, // long rows: the simd forms split M into several row blocks
 }
 
 // testMatrix fills m×k values: gaussian, with row 0 all zero when m > 2,

@@ -93,6 +93,20 @@ func simdSpan(rows, cols, ld int) int {
 	return (rows-1)*ld + cols
 }
 
+// simdBlockBytes bounds the activations one matmul call sweeps for every
+// weight panel: the kernels walk panels outside and 5-row tiles inside, so
+// the rows of a call are re-read once per panel and should stay in L2
+// (512 KiB–1 MiB per core on current x64). A [256][3072] int16 activation
+// (1.5 MiB) otherwise streams from L3 96 times; in blocks, the weights
+// (2.4 MiB int8) are re-read once per block instead.
+const simdBlockBytes = 512 << 10
+
+// simdRowBlock returns the rows per call for rows of rowBytes bytes: a
+// multiple of the 5-row tile, at least one tile.
+func simdRowBlock(rowBytes int) int {
+	return max(5, simdBlockBytes/rowBytes/5*5)
+}
+
 // q8Scratch holds the quantized activations (int16 pairs, as the simd
 // matmul reads them) and row scales between quantize_rows and matmul_q8.
 type q8Scratch struct {
@@ -122,7 +136,11 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32) {
 	}
 	q, sa := s.q[:m*w.Kp], s.sa[:m]
 	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
-	simdMatMulQ8Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m), simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+	for r0, rb := 0, simdRowBlock(2*w.Kp); r0 < m; r0 += rb {
+		rows := min(rb, m-r0)
+		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+	}
 	q8Pool.Put(s)
 }
 
@@ -136,8 +154,11 @@ func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
 	if bias != nil {
 		simdNeed("MatMulF32", "bias", len(bias), w.N)
 	}
-	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(w.Data), int32(m), int32(w.N), int32(w.K),
-		int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
+	for r0, rb := 0, simdRowBlock(4*w.K); r0 < m; r0 += rb {
+		rows := min(rb, m-r0)
+		simdGemmF32(simdPtr(dst[r0*w.N:]), simdPtr(a[r0*w.K:]), simdPtr(w.Data), int32(rows), int32(w.N), int32(w.K),
+			int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
+	}
 }
 
 func simdMatMulNN(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 
 // benchKernels runs in Node or, serialised with toString(), in a page: it
 // must not close over anything.
-async function benchKernels(simdBytes, relaxedBytes, shapes, reps) {
+async function benchKernels(simdBytes, relaxedBytes, shapes, reps, blockBytes) {
   const out = [];
   const mem = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
   const env = { env: { mem } };
@@ -43,8 +43,20 @@ async function benchKernels(simdBytes, relaxedBytes, shapes, reps) {
     i8(wq, N * K).forEach((_, i, arr) => { arr[i] = (i * 37) % 255 - 127; });
     f32(wf, N * K).forEach((_, i, arr) => { arr[i] = Math.cos(i); });
     const flop = 2 * M * N * K;
-    const tq = best(() => { k.quantize_rows(a, M, K, K, q, sa); k.matmul_q8(dst, q, sa, M, wq, scales, bias, N, K); });
-    const tf = best(() => { k.gemm_f32(dst, a, wf, M, N, K, K, 8, 8 * K, N, 1, bias, 1); });
+    // row blocks as kernel/simd_js.go makes them: rows whose activations
+    // fit in blockBytes, a multiple of the 5-row tile
+    const rb = (bytesPerRow) => Math.max(5, Math.floor(blockBytes / bytesPerRow / 5) * 5);
+    const tq = best(() => {
+      k.quantize_rows(a, M, K, K, q, sa);
+      for (let r0 = 0, b = rb(K * 2); r0 < M; r0 += b) {
+        k.matmul_q8(dst + r0 * N * 4, q + r0 * K * 2, sa + r0 * 4, Math.min(b, M - r0), wq, scales, bias, N, K);
+      }
+    });
+    const tf = best(() => {
+      for (let r0 = 0, b = rb(K * 4); r0 < M; r0 += b) {
+        k.gemm_f32(dst + r0 * N * 4, a + r0 * K * 4, wf, Math.min(b, M - r0), N, K, K, 8, 8 * K, N, 1, bias, 1);
+      }
+    });
     out.push(`[${M}x${K}]·[${K}x${N}]  int8 ${(flop / tq / 1e6).toFixed(1)} GFLOP/s (${tq.toFixed(1)} ms)   f32 ${(flop / tf / 1e6).toFixed(1)} GFLOP/s (${tf.toFixed(1)} ms)`);
   }
   return out;
@@ -53,6 +65,7 @@ async function benchKernels(simdBytes, relaxedBytes, shapes, reps) {
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => /^\d+$/.test(a)) || 10);
 const shapes = process.env.SHAPES ? JSON.parse(process.env.SHAPES) : [[256, 768, 3072], [256, 3072, 768]];
+const blockBytes = Number(process.env.BLOCK_BYTES || 512 << 10); // kernel/simd_js.go's simdBlockBytes
 const simdBytes = [...readFileSync(new URL('../../web/kernels/simd.wasm', import.meta.url))];
 const relaxedBytes = [...readFileSync(new URL('../../web/kernels/simd_relaxed.wasm', import.meta.url))];
 
@@ -64,13 +77,13 @@ if (args.includes('--chromium')) {
     const page = await browser.newPage();
     console.log(`Chromium ${browser.version()}`);
     const lines = await page.evaluate(
-      async ([src, s, r, sh, n]) => (0, eval)(`(${src})`)(s, r, sh, n),
-      [benchKernels.toString(), simdBytes, relaxedBytes, shapes, reps]);
+      async ([src, s, r, sh, n, bb]) => (0, eval)(`(${src})`)(s, r, sh, n, bb),
+      [benchKernels.toString(), simdBytes, relaxedBytes, shapes, reps, blockBytes]);
     for (const l of lines) console.log(l);
   } finally {
     await browser.close();
   }
 } else {
   console.log(`Node ${process.version}`);
-  for (const l of await benchKernels(simdBytes, relaxedBytes, shapes, reps)) console.log(l);
+  for (const l of await benchKernels(simdBytes, relaxedBytes, shapes, reps, blockBytes)) console.log(l);
 }
