@@ -25,7 +25,10 @@ go.argv = process.argv.slice(2);
 go.env = Object.assign({ TMPDIR: os.tmpdir() }, process.env);
 go.exit = process.exit;
 try {
-  const { instance } = await instantiateWithKernels(readFileSync(process.argv[2]), go);
+  // SIGLIP_SIMD=off runs without the kernel module, as on a host without
+  // WebAssembly SIMD: Go must fall back to its pure-Go kernels.
+  const options = process.env.SIGLIP_SIMD === 'off' ? { kernels: null } : {};
+  const { instance } = await instantiateWithKernels(readFileSync(process.argv[2]), go, options);
   process.on('exit', (code) => { // Node exits if no event handler is pending
     if (code === 0 && !go.exited) {
       // deadlock: make Go print the error and stack traces
