@@ -34,7 +34,7 @@ export async function loadKernelBytes(url = defaultKernelsURL) {
 }
 
 // instantiateWithKernels compiles and instantiates the Go program (bytes,
-// a Response, or a WebAssembly.Module) with go.importObject plus the "simd"
+// a Response, a promise of either, or a WebAssembly.Module) with go.importObject plus the "simd"
 // imports, then instantiates the kernels on Go's memory.
 // options.kernels: the bytes of simd.wasm (default: loadKernelBytes()),
 // or null to run without kernels; options.relaxed: the bytes of
@@ -43,10 +43,18 @@ export async function loadKernelBytes(url = defaultKernelsURL) {
 // Returns { instance, module, kernels, relaxed } where kernels is the
 // kernel instance or null and relaxed says whether gemm_f32 is fused.
 export async function instantiateWithKernels(goWasm, go, options = {}) {
+  goWasm = await goWasm; // accept a promise (e.g. of fetch(...))
   let goModule;
-  if (goWasm instanceof WebAssembly.Module) goModule = goWasm;
-  else if (typeof Response !== 'undefined' && goWasm instanceof Response) goModule = await WebAssembly.compileStreaming(goWasm);
-  else goModule = await WebAssembly.compile(goWasm);
+  if (goWasm instanceof WebAssembly.Module) {
+    goModule = goWasm;
+  } else if (typeof Response !== 'undefined' && goWasm instanceof Response) {
+    if (!goWasm.ok) throw new Error(`simd kernels: fetching ${goWasm.url}: HTTP ${goWasm.status}`);
+    // compileStreaming needs Content-Type application/wasm; fall back to bytes
+    goModule = await WebAssembly.compileStreaming(goWasm.clone())
+      .catch(async () => WebAssembly.compile(await goWasm.arrayBuffer()));
+  } else {
+    goModule = await WebAssembly.compile(goWasm);
+  }
 
   let kernelModule = null;
   let kernelBytes = options.kernels;
