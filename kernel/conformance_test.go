@@ -27,13 +27,24 @@ import (
 // forms of each kernel: name → implementation. The reference is always
 // first; others are appended when this build has them.
 type (
-	matQ8Fn   func(dst, a []float32, m int, w *PackedQ8, bias []float32)
+	matQ8Fn   func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch)
 	matF32Fn  func(dst, a []float32, m int, w *PackedF32, bias []float32)
 	stridedFn func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32)
 	lnFn      func(dst, src []float32, m, n int, gamma, beta []float32, eps float32)
 	inplaceFn func(x []float32)
 	softmaxFn func(x []float32, m, n int)
+	attnFn    func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
 )
+
+// pureGo runs f with the simd table emptied, so that the public kernels
+// take their pure-Go path whether or not they dispatch to simd.
+func pureGo(f func()) {
+	saved := simd
+	simd = simdKernels{}
+	defer func() { simd = saved }()
+	f()
+}
 
 type form[F any] struct {
 	name string
@@ -41,7 +52,14 @@ type form[F any] struct {
 }
 
 func q8Forms() []form[matQ8Fn] {
-	fs := []form[matQ8Fn]{{"ref", RefMatMulQ8}}
+	fs := []form[matQ8Fn]{
+		{"ref", func(dst, a []float32, m int, w *PackedQ8, bias []float32, _ *Scratch) {
+			RefMatMulQ8(dst, a, m, w, bias)
+		}},
+		{"go", func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+			pureGo(func() { MatMulQ8(dst, a, m, w, bias, s) })
+		}},
+	}
 	if simd.matMulQ8 != nil {
 		fs = append(fs, form[matQ8Fn]{"simd", simd.matMulQ8})
 	}
@@ -49,9 +67,26 @@ func q8Forms() []form[matQ8Fn] {
 }
 
 func f32Forms() []form[matF32Fn] {
-	fs := []form[matF32Fn]{{"ref", RefMatMulF32}}
+	fs := []form[matF32Fn]{{"ref", RefMatMulF32}, {"go", func(dst, a []float32, m int, w *PackedF32, bias []float32) {
+		pureGo(func() { MatMulF32(dst, a, m, w, bias) })
+	}}}
 	if simd.matMulF32 != nil {
 		fs = append(fs, form[matF32Fn]{"simd", simd.matMulF32})
+	}
+	return fs
+}
+
+func attnForms() []form[attnFn] {
+	fs := []form[attnFn]{
+		{"ref", func(dst []float32, ds int, q []float32, qs int, k []float32, ks int, v []float32, vs int, sq, sk, heads, hd int, _ []float32) {
+			RefAttention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd)
+		}},
+		{"go", func(dst []float32, ds int, q []float32, qs int, k []float32, ks int, v []float32, vs int, sq, sk, heads, hd int, scores []float32) {
+			pureGo(func() { Attention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd, scores) })
+		}},
+	}
+	if simd.attention != nil {
+		fs = append(fs, form[attnFn]{"simd", simd.attention})
 	}
 	return fs
 }
@@ -73,7 +108,9 @@ func ntForms() []form[stridedFn] {
 }
 
 func lnForms() []form[lnFn] {
-	fs := []form[lnFn]{{"ref", RefLayerNorm}}
+	fs := []form[lnFn]{{"ref", RefLayerNorm}, {"go", func(dst, src []float32, m, n int, gamma, beta []float32, eps float32) {
+		pureGo(func() { LayerNorm(dst, src, m, n, gamma, beta, eps) })
+	}}}
 	if simd.layerNorm != nil {
 		fs = append(fs, form[lnFn]{"simd", simd.layerNorm})
 	}
@@ -81,7 +118,7 @@ func lnForms() []form[lnFn] {
 }
 
 func geluForms() []form[inplaceFn] {
-	fs := []form[inplaceFn]{{"ref", RefGELUTanh}}
+	fs := []form[inplaceFn]{{"ref", RefGELUTanh}, {"go", func(x []float32) { pureGo(func() { GELUTanh(x) }) }}}
 	if simd.geluTanh != nil {
 		fs = append(fs, form[inplaceFn]{"simd", simd.geluTanh})
 	}
@@ -89,7 +126,7 @@ func geluForms() []form[inplaceFn] {
 }
 
 func softmaxForms() []form[softmaxFn] {
-	fs := []form[softmaxFn]{{"ref", RefSoftmaxRows}}
+	fs := []form[softmaxFn]{{"ref", RefSoftmaxRows}, {"go", func(x []float32, m, n int) { pureGo(func() { SoftmaxRows(x, m, n) }) }}}
 	if simd.softmaxRows != nil {
 		fs = append(fs, form[softmaxFn]{"simd", simd.softmaxRows})
 	}
@@ -210,7 +247,7 @@ func TestConformanceMatMulQ8(t *testing.T) {
 				var want []float32
 				for _, f := range q8Forms() {
 					got := filled(sh.m * sh.n)
-					f.fn(got, a, sh.m, w, bias)
+					f.fn(got, a, sh.m, w, bias, new(Scratch))
 					checkGuard(t, name+"/"+f.name, got, sh.m*sh.n)
 					got = got[:sh.m*sh.n]
 					if want == nil {
@@ -337,6 +374,40 @@ func TestConformanceAttentionProducts(t *testing.T) {
 	}
 }
 
+// TestConformanceAttention: the whole multi-head attention, on per-head
+// views of a fused [T][3D] QKV buffer, f32 within 1e-5 of the reference
+// relative to the magnitude of the output row's terms (|p|·|v| ≤ max|v|).
+func TestConformanceAttention(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for _, sh := range []struct{ sq, sk, heads, hd int }{{1, 1, 1, 8}, {5, 7, 2, 8}, {13, 13, 3, 16}, {37, 37, 2, 64}, {9, 20, 4, 12}} {
+		D := sh.heads * sh.hd
+		q := testMatrix(r, sh.sq, 3*D, false)
+		kv := testMatrix(r, sh.sk, 3*D, false)
+		name := fmt.Sprintf("sq=%d/sk=%d/heads=%d/hd=%d", sh.sq, sh.sk, sh.heads, sh.hd)
+		var vmax float64
+		for j := 0; j < sh.sk; j++ {
+			for x := 0; x < D; x++ {
+				vmax = math.Max(vmax, math.Abs(float64(kv[j*3*D+2*D+x])))
+			}
+		}
+		var want []float32
+		for _, f := range attnForms() {
+			got := filled(sh.sq * D)
+			f.fn(got, D, q, 3*D, kv[D:], 3*D, kv[2*D:], 3*D, sh.sq, sh.sk, sh.heads, sh.hd, make([]float32, sh.heads*sh.sq*sh.sk))
+			checkGuard(t, name+"/"+f.name, got, sh.sq*D)
+			if want == nil {
+				want = got
+				continue
+			}
+			for i := 0; i < sh.sq*D; i++ {
+				if d := math.Abs(float64(got[i]) - float64(want[i])); d > 1e-5*vmax || math.IsNaN(d) {
+					t.Fatalf("%s/%s: out[%d][%d] = %v, ref %v: |Δ| %.3g > 1e-5·max|v| (%.3g)", name, f.name, i/D, i%D, got[i], want[i], d, 1e-5*vmax)
+				}
+			}
+		}
+	}
+}
+
 func TestConformanceLayerNorm(t *testing.T) {
 	r := rand.New(rand.NewSource(4))
 	for _, sh := range []struct{ m, n int }{{1, 1}, {3, 7}, {6, 33}, {5, 768}, {2, 1152}} {
@@ -369,9 +440,9 @@ func TestConformanceLayerNorm(t *testing.T) {
 	}
 }
 
-// closeRel checks |got − want| ≤ 1e-5·|want|, or ≤ 1e-37 when want is
+// withinRel checks |got − want| ≤ 1e-5·|want|, or ≤ 1e-37 when want is
 // below float32's normal range.
-func closeRel(got, want float32) bool {
+func withinRel(got, want float32) bool {
 	d := math.Abs(float64(got) - float64(want))
 	return d <= 1e-5*math.Abs(float64(want)) || d <= 1e-37
 }
@@ -398,7 +469,7 @@ func TestConformanceGELUTanh(t *testing.T) {
 			// RefGELUTanh computes 1+tanh(u) in float64, which cancels for
 			// x < -5 (exactly 0 below x ≈ -8.5 where the true value is
 			// ~1e-28): its own absolute error is up to ~2^-53·|x|.
-			if d := math.Abs(float64(got[i]) - float64(want[i])); !closeRel(got[i], want[i]) && d > 2e-16*math.Abs(float64(x[i])) {
+			if d := math.Abs(float64(got[i]) - float64(want[i])); !withinRel(got[i], want[i]) && d > 2e-16*math.Abs(float64(x[i])) {
 				t.Fatalf("%s: gelu(%v) = %v, ref %v", f.name, x[i], got[i], want[i])
 			}
 			// the error against an accurate oracle, x·σ(2u) in float64, for the log
@@ -447,7 +518,7 @@ func TestConformanceSoftmax(t *testing.T) {
 					continue
 				}
 				for i := 0; i < sh.m*sh.n; i++ {
-					if !closeRel(got[i], want[i]) {
+					if !withinRel(got[i], want[i]) {
 						t.Fatalf("%s/%s: p[%d] = %v, ref %v", name, f.name, i, got[i], want[i])
 					}
 				}

@@ -11,7 +11,7 @@ package kernel
 // references, relative to Σ|terms|); geluTanh and softmaxRows use a
 // vectorised exp (see conformance_test.go for the bounds they meet).
 type simdKernels struct {
-	matMulQ8  func(dst, a []float32, m int, w *PackedQ8, bias []float32)
+	matMulQ8  func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch)
 	matMulF32 func(dst, a []float32, m int, w *PackedF32, bias []float32)
 	// matMulNN: dst[i*ldc+j] = scale·Σ_k a[i*lda+k]·b[k*ldb+j]  (P·V)
 	matMulNN func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32)
@@ -20,6 +20,8 @@ type simdKernels struct {
 	layerNorm   func(dst, src []float32, m, n int, gamma, beta []float32, eps float32)
 	geluTanh    func(x []float32)
 	softmaxRows func(x []float32, m, n int)
+	attention   func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
 }
 
 // simd is the table the public kernels consult; see simdKernels.

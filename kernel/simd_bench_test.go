@@ -25,7 +25,7 @@ func skipRef(b *testing.B, name string) {
 	}
 }
 
-func BenchmarkMatMulQ8(b *testing.B) {
+func BenchmarkFormsMatMulQ8(b *testing.B) {
 	r := rand.New(rand.NewSource(7))
 	for _, sh := range benchShapes {
 		a := testMatrix(r, sh.m, sh.k, false)
@@ -35,8 +35,9 @@ func BenchmarkMatMulQ8(b *testing.B) {
 		for _, f := range q8Forms() {
 			b.Run(fmt.Sprintf("%dx%dx%d/%s", sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
 				skipRef(b, f.name)
+				var s Scratch
 				for i := 0; i < b.N; i++ {
-					f.fn(dst, a, sh.m, w, bias)
+					f.fn(dst, a, sh.m, w, bias, &s)
 				}
 				b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
@@ -44,7 +45,7 @@ func BenchmarkMatMulQ8(b *testing.B) {
 	}
 }
 
-func BenchmarkMatMulF32(b *testing.B) {
+func BenchmarkFormsMatMulF32(b *testing.B) {
 	r := rand.New(rand.NewSource(8))
 	for _, sh := range benchShapes {
 		a := testMatrix(r, sh.m, sh.k, false)
@@ -63,9 +64,28 @@ func BenchmarkMatMulF32(b *testing.B) {
 	}
 }
 
-// BenchmarkAttentionProducts: all 12 heads of Q·Kᵀ and P·V, T = 256, d = 64,
+// BenchmarkFormsAttention: the whole attention of one layer (12 heads,
+// T = 256, d = 64) on a fused QKV buffer, every form.
+func BenchmarkFormsAttention(b *testing.B) {
+	const T, D, H = 256, 768, 12
+	r := rand.New(rand.NewSource(12))
+	qkv := testMatrix(r, T, 3*D, false)
+	out := make([]float32, T*D)
+	scores := make([]float32, H*T*T)
+	for _, f := range attnForms() {
+		b.Run(f.name, func(b *testing.B) {
+			skipRef(b, f.name)
+			for i := 0; i < b.N; i++ {
+				f.fn(out, D, qkv, 3*D, qkv[D:], 3*D, qkv[2*D:], 3*D, T, T, H, D/H, scores)
+			}
+			b.ReportMetric(4*float64(H*T*T*(D/H))*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkFormsAttentionProducts: all 12 heads of Q·Kᵀ and P·V, T = 256, d = 64,
 // on views of a fused [T][3·768] QKV buffer.
-func BenchmarkAttentionProducts(b *testing.B) {
+func BenchmarkFormsAttentionProducts(b *testing.B) {
 	const T, D, H = 256, 768, 12
 	d := D / H
 	r := rand.New(rand.NewSource(9))
@@ -87,7 +107,7 @@ func BenchmarkAttentionProducts(b *testing.B) {
 	}
 }
 
-func BenchmarkRowOps(b *testing.B) {
+func BenchmarkFormsRowOps(b *testing.B) {
 	r := rand.New(rand.NewSource(10))
 	x := testMatrix(r, 256, 3072, false)
 	src := testMatrix(r, 256, 768, false)

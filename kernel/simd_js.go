@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"unsafe"
 )
@@ -65,6 +66,7 @@ func init() {
 		layerNorm:   simdLayerNorm,
 		geluTanh:    simdGELUTanh,
 		softmaxRows: simdSoftmaxRows,
+		attention:   simdAttention,
 	}
 }
 
@@ -107,16 +109,10 @@ func simdRowBlock(rowBytes int) int {
 	return max(5, simdBlockBytes/rowBytes/5*5)
 }
 
-// q8Scratch holds the quantized activations (int16 pairs, as the simd
-// matmul reads them) and row scales between quantize_rows and matmul_q8.
-type q8Scratch struct {
-	q  []int16
-	sa []float32
-}
-
-var q8Pool = sync.Pool{New: func() any { return new(q8Scratch) }}
-
-func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32) {
+// simdMatMulQ8 keeps the quantized activations as int16 pairs (what the
+// kernel's i32 splat + i32x4.dot_i16x8_s wants) in the bytes of s.Q, which
+// Go never reads as int16 (wasm loads need no alignment).
+func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
 	}
@@ -127,21 +123,17 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32) {
 	if bias != nil {
 		simdNeed("MatMulQ8", "bias", len(bias), w.N)
 	}
-	s := q8Pool.Get().(*q8Scratch)
-	if cap(s.q) < m*w.Kp {
-		s.q = make([]int16, m*w.Kp)
+	if s == nil {
+		s = new(Scratch)
 	}
-	if cap(s.sa) < m {
-		s.sa = make([]float32, m)
-	}
-	q, sa := s.q[:m*w.Kp], s.sa[:m]
+	s.grow(2*m*w.Kp, m)
+	q, sa := s.Q, s.Scale
 	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
 	for r0, rb := 0, simdRowBlock(2*w.Kp); r0 < m; r0 += rb {
 		rows := min(rb, m-r0)
-		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[2*r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
 	}
-	q8Pool.Put(s)
 }
 
 func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
@@ -231,4 +223,22 @@ func simdSoftmaxRows(x []float32, m, n int) {
 	}
 	simdNeed("SoftmaxRows", "x", len(x), m*n)
 	simdSoftmaxRowsRaw(simdPtr(x), int32(m), int32(n), int32(n))
+}
+
+// simdAttention is Attention (same contract) from the simd products: per
+// head, scores = Q_h·K_hᵀ/√hd (NT), softmax, dst_h = P·V_h (NN).
+func simdAttention(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+	v []float32, vStride int, sq, sk, heads, hd int, scores []float32) {
+	if sq <= 0 || sk <= 0 || heads <= 0 {
+		return
+	}
+	simdNeed("Attention", "scores", len(scores), heads*sq*sk)
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	for h := 0; h < heads; h++ {
+		s := scores[h*sq*sk : (h+1)*sq*sk]
+		off := h * hd
+		simdMatMulNT(s, sk, q[off:], qStride, k[off:], kStride, sq, sk, hd, scale)
+		simdSoftmaxRows(s, sq, sk)
+		simdMatMulNN(dst[off:], dstStride, s, sk, v[off:], vStride, sq, hd, sk, 1)
+	}
 }
