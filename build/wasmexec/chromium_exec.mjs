@@ -67,11 +67,12 @@ let code = 1;
 try {
   const tab = await browser.newPage();
   let fail;
-  const done = new Promise((resolve) => { fail = resolve; });
+  let exited = false; // after exit, wasm_exec may still report a late callback: ignore it
+  const done = new Promise((resolve) => { fail = (c) => { if (!exited) { exited = true; resolve(c); } }; });
   await tab.exposeFunction('goExit', (c) => fail(c));
   tab.on('console', (m) => console.log(m.text()));
   // an uncaught error or a crash ends the run, rather than waiting forever
-  tab.on('pageerror', (e) => { console.error(`[chromium_exec] page error: ${e}`); fail(1); });
+  tab.on('pageerror', (e) => { if (!exited) { console.error(`[chromium_exec] page error: ${e}`); fail(1); } });
   tab.on('crash', () => { console.error('[chromium_exec] the page crashed'); fail(1); });
   await tab.goto(`http://127.0.0.1:${server.address().port}/`);
   code = await done;
