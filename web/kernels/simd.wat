@@ -45,13 +45,15 @@
       (then (return (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
     (call $ld4p (local.get $b) (local.get $cnt)))
 
+  ;; (pmin/pmax clamp: one minps/maxps each, where min/max need a NaN- and
+  ;; -0-exact sequence; a NaN lane stays NaN either way.)
   ;; $exp4: e^x per lane, Cephes expf range reduction and polynomial
   ;; (relative error ~2 ulp on [-87, 88]). x ≥ 88.8 gives +Inf (as the true
   ;; value overflows float32); x ≤ -87.7 gives 0 (true value < 9e-39, below
   ;; float32's normal range).
   (func $exp4 (param $x v128) (result v128)
     (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -88 -88 -88 -88))
+    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (v128.const f32x4 -88 -88 -88 -88))
                              (v128.const f32x4 89 89 89 89)))
     (local.set $n (f32x4.nearest (f32x4.mul (local.get $x)
                    (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
@@ -133,12 +135,12 @@
             (block $d3 (loop $l3
               (br_if $d3 (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $k)))
               (local.set $lo (i32x4.trunc_sat_f32x4_s
-                (f32x4.min (f32x4.max
+                (f32x4.pmin (f32x4.pmax
                   (f32x4.nearest (f32x4.mul (local.get $vinv)
                     (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
                   (v128.const f32x4 -127 -127 -127 -127)) (v128.const f32x4 127 127 127 127))))
               (local.set $hi (i32x4.trunc_sat_f32x4_s
-                (f32x4.min (f32x4.max
+                (f32x4.pmin (f32x4.pmax
                   (f32x4.nearest (f32x4.mul (local.get $vinv)
                     (v128.load offset=16 (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
                   (v128.const f32x4 -127 -127 -127 -127)) (v128.const f32x4 127 127 127 127))))
@@ -549,7 +551,7 @@
       (local.set $i (i32.const 0))
       (block $d1 (loop $l1
         (br_if $d1 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
-        (local.set $vmax (f32x4.max (local.get $vmax) (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $vmax (f32x4.pmax (local.get $vmax) (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $l1)))
       (local.set $mx (f32.max (f32.max (f32x4.extract_lane 0 (local.get $vmax)) (f32x4.extract_lane 1 (local.get $vmax)))
