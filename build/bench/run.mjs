@@ -1,0 +1,130 @@
+// Drives the benchmark page in headless Chromium (playwright-core, Debian's
+// chromium) and prints one JSON line per event on stdout:
+//   {"type":"page","threads":N,"page_load_ms":…}
+//   {"type":"result","case":…,"threads":N,…,"peak_rss_mb":…}
+//   {"type":"foreign","url":…}   a request to another origin (aborted)
+//   {"type":"error","message":…}
+// Usage: node build/bench/run.mjs --url http://127.0.0.1:PORT/build/bench/page.html
+//          [--threads 1,2,max] [--chromium /usr/bin/chromium] [--timeout-ms N]
+// Each thread count gets a fresh page: onnxruntime-web fixes its thread
+// count when its wasm module starts, once per page.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = { threads: '1', chromium: '/usr/bin/chromium', 'timeout-ms': '1800000' };
+for (let i = 2; i < process.argv.length; i += 2) {
+  const k = process.argv[i].replace(/^--/, '');
+  if (!(k in args) && k !== 'url') die(`unknown flag ${process.argv[i]}`);
+  args[k] = process.argv[i + 1];
+}
+if (!args.url) die('--url is required');
+const origin = new URL(args.url).origin;
+
+function emit(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
+function die(msg) { emit({ type: 'error', message: msg }); process.exit(1); }
+
+// Resident memory of Chromium: the browser process and all its descendants
+// (renderer, GPU/utility processes), summed from /proc.
+function treeRSSBytes(rootPid) {
+  const kids = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch { /* process gone */ }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop();
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch { /* gone */ }
+    stack.push(...(kids.get(pid) || []));
+  }
+  return total;
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'siglip-bench-'));
+let context;
+let failed = false;
+const deadline = setTimeout(() => {
+  emit({ type: 'error', message: `benchmark timed out after ${args['timeout-ms']} ms` });
+  cleanup().then(() => process.exit(1));
+}, Number(args['timeout-ms']));
+
+async function cleanup() {
+  try { if (context) await context.close(); } catch { /* already closed */ }
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: args.chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // Every request leaving the page's origin is recorded and refused.
+  await context.route((url) => url.origin !== origin, (route) => {
+    emit({ type: 'foreign', url: route.request().url() });
+    failed = true;
+    return route.abort();
+  });
+  // The browser's pid: playwright launches chromium as our direct child.
+  const browserPid = findChromiumPid();
+
+  for (const threads of args.threads.split(',')) {
+    const page = await context.newPage();
+    let peak = 0;
+    let pending = null;
+    const sampler = setInterval(() => { if (browserPid) peak = Math.max(peak, treeRSSBytes(browserPid)); }, 250);
+    const done = new Promise((resolve, reject) => {
+      page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`)));
+      page.on('crash', () => reject(new Error('page crashed (out of memory?)')));
+      page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`page console: ${m.text()}\n`); });
+      page.exposeFunction('benchReport', (o) => {
+        if (o.type === 'case-start') { peak = browserPid ? treeRSSBytes(browserPid) : 0; return; }
+        if (o.type === 'result') o.peak_rss_mb = Math.max(peak, browserPid ? treeRSSBytes(browserPid) : 0) / 2 ** 20;
+        if (o.type === 'done') { resolve(); return; }
+        if (o.type === 'error') { reject(new Error(o.message)); return; }
+        emit(o);
+      }).then(() => page.goto(`${args.url}?threads=${encodeURIComponent(threads)}`)).catch(reject);
+    });
+    try {
+      await done;
+    } catch (e) {
+      emit({ type: 'error', message: `threads=${threads}: ${e.message}` });
+      failed = true;
+    } finally {
+      clearInterval(sampler);
+      await page.close().catch(() => {});
+    }
+    if (failed) break;
+  }
+} catch (e) {
+  emit({ type: 'error', message: `driver: ${e.message}` });
+  failed = true;
+}
+clearTimeout(deadline);
+await cleanup();
+process.exit(failed ? 1 : 0);
+
+// findChromiumPid returns the pid of the chromium process whose parent is us.
+function findChromiumPid() {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && /chrom/i.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) return Number(d);
+    } catch { /* gone */ }
+  }
+  return 0;
+}
