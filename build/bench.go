@@ -85,7 +85,7 @@ type benchResult struct {
 	PeerSetupMs float64              `json:"peer_setup_ms"`
 	OursSetupMs *float64             `json:"ours_setup_ms"`
 	OursError   string               `json:"ours_error"`
-	PeakRSSMB   float64              `json:"peak_rss_mb"`
+	PeakPSSMB   float64              `json:"peak_pss_mb"`
 	PageLoadMs  float64              `json:"page_load_ms"`
 	Outputs     map[string][]float64 `json:"outputs"`
 	Message     string               `json:"message"`
@@ -204,8 +204,8 @@ func formatResult(r benchResult, verbose bool) string {
 	if r.OursMs != nil && r.PeerMs != nil && *r.PeerMs > 0 {
 		ratio = strconv.FormatFloat(*r.OursMs / *r.PeerMs, 'f', 3, 64)
 	}
-	s := fmt.Sprintf("%s/%dt ours_ms=%s peer_ms=%s ratio=%s peer_setup_ms=%.0f ours_setup_ms=%s peak_rss_mb=%.0f",
-		r.Case, r.Threads, ms(r.OursMs), ms(r.PeerMs), ratio, r.PeerSetupMs, ms(r.OursSetupMs), r.PeakRSSMB)
+	s := fmt.Sprintf("%s/%dt ours_ms=%s peer_ms=%s ratio=%s peer_setup_ms=%.0f ours_setup_ms=%s peak_pss_mb=%.0f",
+		r.Case, r.Threads, ms(r.OursMs), ms(r.PeerMs), ratio, r.PeerSetupMs, ms(r.OursSetupMs), r.PeakPSSMB)
 	if r.OursError != "" {
 		s += fmt.Sprintf(" ours_unavailable=%q", r.OursError)
 	}

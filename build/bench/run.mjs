@@ -1,7 +1,7 @@
 // Drives the benchmark page in headless Chromium (playwright-core, Debian's
 // chromium) and prints one JSON line per event on stdout:
 //   {"type":"page","threads":N,"page_load_ms":…}
-//   {"type":"result","case":…,"threads":N,…,"peak_rss_mb":…}
+//   {"type":"result","case":…,"threads":N,…,"peak_pss_mb":…}
 //   {"type":"foreign","url":…}   a request to another origin (aborted)
 //   {"type":"error","message":…}
 // Usage: node build/bench/run.mjs --url http://127.0.0.1:PORT/build/bench/page.html
@@ -25,9 +25,11 @@ const origin = new URL(args.url).origin;
 function emit(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
 function die(msg) { emit({ type: 'error', message: msg }); process.exit(1); }
 
-// Resident memory of Chromium: the browser process and all its descendants
-// (renderer, GPU/utility processes), summed from /proc.
-function treeRSSBytes(rootPid) {
+// Memory of Chromium: the browser process and all its descendants (renderer,
+// GPU/utility processes), summed from /proc. Proportional set size (Pss, from
+// smaps_rollup) shares each shared page among the processes mapping it, so
+// the shared libraries are not counted once per process as VmRSS would.
+function treeMemBytes(rootPid) {
   const kids = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -43,7 +45,9 @@ function treeRSSBytes(rootPid) {
   while (stack.length) {
     const pid = stack.pop();
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      let m = null;
+      try { m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')); } catch { /* older kernel */ }
+      if (!m) m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) total += Number(m[1]) * 1024;
     } catch { /* gone */ }
     stack.push(...(kids.get(pid) || []));
@@ -84,14 +88,14 @@ try {
     const page = await context.newPage();
     let peak = 0;
     let pending = null;
-    const sampler = setInterval(() => { if (browserPid) peak = Math.max(peak, treeRSSBytes(browserPid)); }, 250);
+    const sampler = setInterval(() => { if (browserPid) peak = Math.max(peak, treeMemBytes(browserPid)); }, 250);
     const done = new Promise((resolve, reject) => {
       page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`)));
       page.on('crash', () => reject(new Error('page crashed (out of memory?)')));
       page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`page console: ${m.text()}\n`); });
       page.exposeFunction('benchReport', (o) => {
-        if (o.type === 'case-start') { peak = browserPid ? treeRSSBytes(browserPid) : 0; return; }
-        if (o.type === 'result') o.peak_rss_mb = Math.max(peak, browserPid ? treeRSSBytes(browserPid) : 0) / 2 ** 20;
+        if (o.type === 'case-start') { peak = browserPid ? treeMemBytes(browserPid) : 0; return; }
+        if (o.type === 'result') o.peak_pss_mb = Math.max(peak, browserPid ? treeMemBytes(browserPid) : 0) / 2 ** 20;
         if (o.type === 'done') { resolve(); return; }
         if (o.type === 'error') { reject(new Error(o.message)); return; }
         emit(o);
