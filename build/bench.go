@@ -25,6 +25,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +88,9 @@ type benchResult struct {
 	OursSetupMs *float64             `json:"ours_setup_ms"`
 	OursError   string               `json:"ours_error"`
 	PeakPSSMB   float64              `json:"peak_pss_mb"`
+	BasePSSMB   float64              `json:"base_pss_mb"`
+	PeerPSSMB   *float64             `json:"peer_pss_mb"`
+	OursPSSMB   *float64             `json:"ours_pss_mb"`
 	PageLoadMs  float64              `json:"page_load_ms"`
 	Outputs     map[string][]float64 `json:"outputs"`
 	Message     string               `json:"message"`
@@ -139,8 +144,9 @@ func runBench(args []string) error {
 	}
 	defer stop()
 
+	warnLoad("before")
 	cmd := exec.Command("node", filepath.Join(root, "build", "bench", "run.mjs"),
-		"--url", origin+"/build/bench/page.html", "--threads", *threads,
+		"--url", origin+"/build/bench/page.html", "--threads", *threads, "--cases", caseNames(cfg.Cases),
 		"--chromium", *chromium, "--timeout-ms", fmt.Sprint(timeout.Milliseconds()))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
@@ -172,8 +178,6 @@ func runBench(args []string) error {
 			} else {
 				fmt.Println(formatResult(r, *verbose))
 			}
-		case "page":
-			fmt.Printf("page threads=%d load_ms=%.0f\n", r.Threads, r.PageLoadMs)
 		case "foreign":
 			failures = append(failures, "request to another origin: "+r.URL)
 		case "error":
@@ -181,6 +185,7 @@ func runBench(args []string) error {
 		}
 	}
 	waitErr := cmd.Wait()
+	warnLoad("after")
 	for _, p := range srv.misses() {
 		failures = append(failures, "page requested a missing file: "+p)
 	}
@@ -204,8 +209,15 @@ func formatResult(r benchResult, verbose bool) string {
 	if r.OursMs != nil && r.PeerMs != nil && *r.PeerMs > 0 {
 		ratio = strconv.FormatFloat(*r.OursMs / *r.PeerMs, 'f', 3, 64)
 	}
-	s := fmt.Sprintf("%s/%dt ours_ms=%s peer_ms=%s ratio=%s peer_setup_ms=%.0f ours_setup_ms=%s peak_pss_mb=%.0f",
-		r.Case, r.Threads, ms(r.OursMs), ms(r.PeerMs), ratio, r.PeerSetupMs, ms(r.OursSetupMs), r.PeakPSSMB)
+	mb := func(p *float64) string {
+		if p == nil {
+			return "n/a"
+		}
+		return strconv.FormatFloat(*p, 'f', 0, 64)
+	}
+	s := fmt.Sprintf("%s/%dt ours_ms=%s peer_ms=%s ratio=%s ours_min_ms=%s peer_min_ms=%s page_load_ms=%.0f ours_setup_ms=%s peer_setup_ms=%.0f ours_mb=%s peer_mb=%s base_mb=%.0f peak_mb=%.0f",
+		r.Case, r.Threads, ms(r.OursMs), ms(r.PeerMs), ratio, ms(minOf(r.OursRuns)), ms(minOf(r.PeerRuns)),
+		r.PageLoadMs, ms(r.OursSetupMs), r.PeerSetupMs, mb(r.OursPSSMB), mb(r.PeerPSSMB), r.BasePSSMB, r.PeakPSSMB)
 	if r.OursError != "" {
 		s += fmt.Sprintf(" ours_unavailable=%q", r.OursError)
 	}
@@ -236,6 +248,38 @@ func checkTiny(cases []benchCase, r benchResult) string {
 		return ""
 	}
 	return fmt.Sprintf("driver reported unknown case %q", r.Case)
+}
+
+func minOf(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := slices.Min(xs)
+	return &m
+}
+
+func caseNames(cs []benchCase) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ",")
+}
+
+// warnLoad says when other work competes for the CPUs: the timings are then
+// not worth much (the 2-core dev machine is shared).
+func warnLoad(when string) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return
+	}
+	if l, err := strconv.ParseFloat(f[0], 64); err == nil && l > float64(runtime.NumCPU())*0.75 {
+		fmt.Fprintf(os.Stderr, "bench: warning: load average %.1f on %d CPUs %s the run: other work competes, timings are unreliable\n", l, runtime.NumCPU(), when)
+	}
 }
 
 func deref(p *float64) float64 {

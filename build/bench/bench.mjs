@@ -50,74 +50,74 @@ async function main() {
   if (threads > 1 && !crossOriginIsolated) throw new Error('threads > 1 need cross-origin isolation (COOP/COEP headers)');
 
   const cfg = await (await fetch('/bench/config.json')).json();
+  const c = cfg.cases.find((x) => x.name === params.get('case'));
+  if (!c) throw new Error(`unknown case=${params.get('case')} (config has ${cfg.cases.map((x) => x.name)})`);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmPaths = '/build/node_modules/onnxruntime-web/dist/';
   ort.env.logLevel = 'error';
-  await report({ type: 'page', threads, page_load_ms: performance.now() - pageStart, isolated: crossOriginIsolated });
+  const pageLoad = performance.now() - pageStart;
+  await report({ type: 'mark', name: 'base' });
+  const { feeds, raw } = await loadFeeds(c);
 
-  for (const c of cfg.cases) {
-    await report({ type: 'case-start', case: c.name, threads });
-    const { feeds, raw } = await loadFeeds(c);
-
-    const t0 = performance.now();
-    const opts = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-    if (c.dataPath) opts.externalData = [{ path: c.dataPath, data: c.dataURL }];
-    const session = await ort.InferenceSession.create(c.model, opts);
-    const peerSetup = performance.now() - t0;
-    const want = c.inputs.map((i) => i.name).sort().join(',');
-    if ([...session.inputNames].sort().join(',') !== want) {
-      throw new Error(`${c.model}: inputs are [${session.inputNames}], the bench feeds [${want}]`);
-    }
-    let lastOut;
-    const peer = async () => { lastOut = await session.run(feeds); };
-
-    let ours = null, oursError = '', oursSetup = null;
-    if (cfg.mode === 'bench') {
-      const t1 = performance.now();
-      try {
-        ours = await setupOurs({ tower: c.tower, scheme: c.scheme, threads, feeds: raw });
-        oursSetup = performance.now() - t1;
-      } catch (e) {
-        if (!e.unavailable) throw e;
-        oursError = e.message;
-      }
-    }
-
-    for (let i = 0; i < cfg.warmup; i++) {
-      if (ours) await ours.run();
-      await peer();
-    }
-    const oursRuns = [], peerRuns = [];
-    for (let i = 0; i < cfg.runs; i++) {
-      if (ours) {
-        const a = performance.now();
-        await ours.run();
-        oursRuns.push(performance.now() - a);
-      }
-      const b = performance.now();
-      await peer();
-      peerRuns.push(performance.now() - b);
-    }
-
-    const outputs = {};
-    for (const [name, t] of Object.entries(lastOut)) {
-      const v = Array.from(t.data, Number);
-      if (!v.every(Number.isFinite)) throw new Error(`${c.name}: onnxruntime-web output ${name} is not finite`);
-      outputs[name] = v;
-    }
-    if (c.output && !outputs[c.output]) throw new Error(`${c.name}: no output ${c.output} (got ${Object.keys(outputs)})`);
-    await report({
-      type: 'result', case: c.name, threads,
-      peer_ms: median(peerRuns), peer_runs: peerRuns, peer_setup_ms: peerSetup,
-      ours_ms: ours ? median(oursRuns) : null, ours_runs: oursRuns, ours_setup_ms: oursSetup, ours_error: oursError,
-      outputs: c.output ? { [c.output]: outputs[c.output] } : undefined,
-    });
-    await session.release();
-    if (ours && ours.close) await ours.close();
+  const t0 = performance.now();
+  const opts = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  if (c.dataPath) opts.externalData = [{ path: c.dataPath, data: c.dataURL }];
+  const session = await ort.InferenceSession.create(c.model, opts);
+  const peerSetup = performance.now() - t0;
+  const want = c.inputs.map((i) => i.name).sort().join(',');
+  if ([...session.inputNames].sort().join(',') !== want) {
+    throw new Error(`${c.model}: inputs are [${session.inputNames}], the bench feeds [${want}]`);
   }
-  await report({ type: 'done' });
+  let lastOut;
+  const peer = async () => { lastOut = await session.run(feeds); };
+  await report({ type: 'mark', name: 'peer-ready' });
+
+  let ours = null, oursError = '', oursSetup = null;
+  if (cfg.mode === 'bench') {
+    const t1 = performance.now();
+    try {
+      ours = await setupOurs({ tower: c.tower, scheme: c.scheme, threads, feeds: raw });
+      oursSetup = performance.now() - t1;
+      await report({ type: 'mark', name: 'ours-ready' });
+    } catch (e) {
+      if (!e.unavailable) throw e;
+      oursError = e.message;
+    }
+  }
+
+  for (let i = 0; i < cfg.warmup; i++) {
+    if (ours) await ours.run();
+    await peer();
+  }
+  const oursRuns = [], peerRuns = [];
+  for (let i = 0; i < cfg.runs; i++) {
+    if (ours) {
+      const a = performance.now();
+      await ours.run();
+      oursRuns.push(performance.now() - a);
+    }
+    const b = performance.now();
+    await peer();
+    peerRuns.push(performance.now() - b);
+  }
+
+  const outputs = {};
+  for (const [name, t] of Object.entries(lastOut)) {
+    const v = Array.from(t.data, Number);
+    if (!v.every(Number.isFinite)) throw new Error(`${c.name}: onnxruntime-web output ${name} is not finite`);
+    outputs[name] = v;
+  }
+  if (c.output && !outputs[c.output]) throw new Error(`${c.name}: no output ${c.output} (got ${Object.keys(outputs)})`);
+  await report({
+    type: 'result', case: c.name, threads, page_load_ms: pageLoad,
+    peer_ms: median(peerRuns), peer_runs: peerRuns, peer_setup_ms: peerSetup,
+    ours_ms: ours ? median(oursRuns) : null, ours_runs: oursRuns, ours_setup_ms: oursSetup, ours_error: oursError,
+    outputs: c.output ? { [c.output]: outputs[c.output] } : undefined,
+  });
+  // No release: the driver closes the page after the result, which frees
+  // both sides' memory (a wasm heap never shrinks anyway).
 }
 
 main().catch((e) => report({ type: 'error', message: String(e && e.stack || e) }));

@@ -1,25 +1,25 @@
 // Drives the benchmark page in headless Chromium (playwright-core, Debian's
 // chromium) and prints one JSON line per event on stdout:
-//   {"type":"page","threads":N,"page_load_ms":…}
-//   {"type":"result","case":…,"threads":N,…,"peak_pss_mb":…}
+//   {"type":"result","case":…,"threads":N,…,"page_load_ms":…,"peak_pss_mb":…}
 //   {"type":"foreign","url":…}   a request to another origin (aborted)
 //   {"type":"error","message":…}
 // Usage: node build/bench/run.mjs --url http://127.0.0.1:PORT/build/bench/page.html
-//          [--threads 1,2,max] [--chromium /usr/bin/chromium] [--timeout-ms N]
-// Each thread count gets a fresh page: onnxruntime-web fixes its thread
-// count when its wasm module starts, once per page.
+//          --cases vision-q8,text-q8 [--threads 1,2,max] [--chromium /usr/bin/chromium] [--timeout-ms N]
+// Each (thread count, case) gets a fresh page, in which ours and the peer run
+// side by side: onnxruntime-web fixes its thread count when its wasm module
+// starts, once per page, and a wasm heap never shrinks.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const args = { threads: '1', chromium: '/usr/bin/chromium', 'timeout-ms': '1800000' };
+const args = { threads: '1', cases: '', chromium: '/usr/bin/chromium', 'timeout-ms': '1800000' };
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in args) && k !== 'url') die(`unknown flag ${process.argv[i]}`);
   args[k] = process.argv[i + 1];
 }
-if (!args.url) die('--url is required');
+if (!args.url || !args.cases) die('--url and --cases are required');
 const origin = new URL(args.url).origin;
 
 function emit(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
@@ -84,33 +84,12 @@ try {
   // The browser's pid: playwright launches chromium as our direct child.
   const browserPid = findChromiumPid();
 
-  for (const threads of args.threads.split(',')) {
-    const page = await context.newPage();
-    let peak = 0;
-    let pending = null;
-    const sampler = setInterval(() => { if (browserPid) peak = Math.max(peak, treeMemBytes(browserPid)); }, 250);
-    const done = new Promise((resolve, reject) => {
-      page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`)));
-      page.on('crash', () => reject(new Error('page crashed (out of memory?)')));
-      page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`page console: ${m.text()}\n`); });
-      page.exposeFunction('benchReport', (o) => {
-        if (o.type === 'case-start') { peak = browserPid ? treeMemBytes(browserPid) : 0; return; }
-        if (o.type === 'result') o.peak_pss_mb = Math.max(peak, browserPid ? treeMemBytes(browserPid) : 0) / 2 ** 20;
-        if (o.type === 'done') { resolve(); return; }
-        if (o.type === 'error') { reject(new Error(o.message)); return; }
-        emit(o);
-      }).then(() => page.goto(`${args.url}?threads=${encodeURIComponent(threads)}`)).catch(reject);
-    });
-    try {
-      await done;
-    } catch (e) {
-      emit({ type: 'error', message: `threads=${threads}: ${e.message}` });
-      failed = true;
-    } finally {
-      clearInterval(sampler);
-      await page.close().catch(() => {});
+  const cases = args.cases.split(',');
+  const memMB = () => (browserPid ? treeMemBytes(browserPid) / 2 ** 20 : 0);
+  outer: for (const threads of args.threads.split(',')) {
+    for (const name of cases) {
+      if (!(await runPage(context, threads, name, memMB))) break outer;
     }
-    if (failed) break;
   }
 } catch (e) {
   emit({ type: 'error', message: `driver: ${e.message}` });
@@ -119,6 +98,49 @@ try {
 clearTimeout(deadline);
 await cleanup();
 process.exit(failed ? 1 : 0);
+
+// runPage runs one case at one thread count in a fresh page, so that every
+// case starts from an empty wasm heap (wasm memory never shrinks) and its
+// memory figures are its own. Memory marks: Pss of all Chromium processes
+// when the case starts (base), once the peer's session is ready, once ours
+// is ready, and the peak (sampled every 250 ms and at each mark).
+async function runPage(context, threads, name, memMB) {
+  // Let the previous page's renderer exit before taking a baseline.
+  await new Promise((r) => setTimeout(r, 500));
+  const page = await context.newPage();
+  let peak = memMB();
+  const marks = {};
+  const sampler = setInterval(() => { peak = Math.max(peak, memMB()); }, 250);
+  const done = new Promise((resolve, reject) => {
+    page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`)));
+    page.on('crash', () => reject(new Error('page crashed (out of memory?)')));
+    page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`page console: ${m.text()}\n`); });
+    page.exposeFunction('benchReport', (o) => {
+      if (o.type === 'mark') { marks[o.name] = memMB(); peak = Math.max(peak, marks[o.name]); return; }
+      if (o.type === 'error') { reject(new Error(o.message)); return; }
+      if (o.type === 'result') {
+        peak = Math.max(peak, memMB());
+        o.peak_pss_mb = peak;
+        o.base_pss_mb = marks.base;
+        if (marks['peer-ready'] !== undefined) o.peer_pss_mb = marks['peer-ready'] - marks.base;
+        if (marks['ours-ready'] !== undefined) o.ours_pss_mb = marks['ours-ready'] - marks['peer-ready'];
+        emit(o);
+        resolve();
+      }
+    }).then(() => page.goto(`${args.url}?threads=${encodeURIComponent(threads)}&case=${encodeURIComponent(name)}`)).catch(reject);
+  });
+  try {
+    await done;
+    return true;
+  } catch (e) {
+    emit({ type: 'error', message: `${name}, threads=${threads}: ${e.message}` });
+    failed = true;
+    return false;
+  } finally {
+    clearInterval(sampler);
+    await page.close().catch(() => {});
+  }
+}
 
 // findChromiumPid returns the pid of the chromium process whose parent is us.
 function findChromiumPid() {
