@@ -66,6 +66,11 @@ async function main() {
   if (c.dataPath) opts.externalData = [{ path: c.dataPath, data: c.dataURL }];
   const session = await ort.InferenceSession.create(c.model, opts);
   const peerSetup = performance.now() - t0;
+  // onnxruntime-web silently falls back to 1 thread without cross-origin
+  // isolation; a thread count it did not honour would make the case a lie.
+  if (ort.env.wasm.numThreads !== threads) {
+    throw new Error(`onnxruntime-web runs ${ort.env.wasm.numThreads} thread(s), the case asked for ${threads}`);
+  }
   const want = c.inputs.map((i) => i.name).sort().join(',');
   if ([...session.inputNames].sort().join(',') !== want) {
     throw new Error(`${c.model}: inputs are [${session.inputNames}], the bench feeds [${want}]`);
