@@ -3,16 +3,29 @@ package main
 // `go run ./build bench`: our engine against onnxruntime-web in one headless
 // Chromium page, same towers, same input, same thread count, interleaved runs.
 //
-// The Go side refills the stripped ONNX weights (bench_refill.go), serves the
-// page cross-origin isolated on 127.0.0.1 (bench_server.go), and runs
-// build/bench/run.mjs under Node, which drives Chromium with playwright-core and
-// reports JSON lines; this file turns them into one line per case:
+// The Go side refills the stripped ONNX weights into build/out/bench/
+// (bench_refill.go), serves the page cross-origin isolated on 127.0.0.1
+// (bench_server.go), and runs build/bench/run.mjs under Node, which drives
+// Debian's Chromium with playwright-core, refuses and reports any request to
+// another origin, and prints JSON lines; this file turns them into one line
+// per case and thread count:
 //
-//	CASE/Nt ours_ms=… peer_ms=… ratio=… [details]
+//	CASE/Nt ours_ms=… peer_ms=… ratio=… ours_min_ms=… peer_min_ms=… page_load_ms=…
+//	        ours_setup_ms=… peer_setup_ms=… ours_mb=… peer_mb=… base_mb=… peak_mb=…
 //
-// ratio = ours_ms / peer_ms (below 1: ours is faster). Medians over -runs
-// timed runs after -warmup runs. ours_ms=n/a when our wasm module is not
-// available to the page (see build/bench/ours.mjs); our numbers are never made up.
+// ours_ms/peer_ms are medians over -runs timed runs after -warmup runs,
+// interleaved (ours, peer, ours, peer, …) in one page; ratio = ours_ms /
+// peer_ms (below 1: ours is faster). Each (thread count, case) gets a fresh
+// page: onnxruntime-web fixes its thread count once per page, and a wasm heap
+// never shrinks, so memory would otherwise carry over between cases. Memory is
+// the summed proportional set size (Pss) of all Chromium processes: base_mb
+// when the page is loaded, peer_mb / ours_mb what each side's setup added,
+// peak_mb the peak (sampled every 250 ms). ours_ms=n/a (with the reason) when
+// our engine is not available to the page (see build/bench/ours.mjs); our
+// numbers are never made up.
+//
+// -tiny is the harness's smoke test: onnxruntime-web runs testdata/tinyonnx
+// and its logits must match onnxruntime's (onnx_meta.json) within 1e-3.
 
 import (
 	"bufio"
