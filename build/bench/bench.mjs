@@ -96,6 +96,7 @@ async function main() {
     if (ours) await ours.run();
     await peer();
   }
+  await report({ type: 'mark', name: 'timing' });
   const oursRuns = [], peerRuns = [];
   for (let i = 0; i < cfg.runs; i++) {
     if (ours) {
