@@ -138,6 +138,14 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, need := range []string{"build/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs", "build/node_modules/playwright-core/package.json"} {
+		if _, err := os.Stat(filepath.Join(root, need)); err != nil {
+			return fmt.Errorf("%s is missing: run build/setup.sh (npm ci in build/)", need)
+		}
+	}
+	if _, err := os.Stat(*chromium); err != nil {
+		return fmt.Errorf("no Chromium at %s (-chromium): run build/setup.sh", *chromium)
+	}
 	srv := &benchServer{root: root, outDir: filepath.Join(root, "build", "out", "bench"), virtual: map[string][]byte{}}
 	cfg := benchConfig{Mode: "bench", Warmup: *warmup, Runs: *runs}
 	if *tiny {

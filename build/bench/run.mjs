@@ -73,13 +73,20 @@ try {
     executablePath: args.chromium,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // Network-level guard behind the route below: no host but ours resolves,
+      // so nothing (a worker's fetch included) can leave the machine.
+      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${new URL(origin).hostname}`],
   });
-  // Every request leaving the page's origin is recorded and refused.
-  await context.route((url) => url.origin !== origin, (route) => {
-    emit({ type: 'foreign', url: route.request().url() });
-    failed = true;
-    return route.abort();
+  // Every request leaving the page's origin is recorded (here) and refused
+  // (the route); data: and blob: URLs stay inside the page.
+  const foreign = (u) => !/^(data|blob):/.test(u) && new URL(u).origin !== origin;
+  await context.route((url) => foreign(url.href), (route) => route.abort());
+  context.on('request', (req) => {
+    if (foreign(req.url())) {
+      emit({ type: 'foreign', url: req.url() });
+      failed = true;
+    }
   });
   // The browser's pid: playwright launches chromium as our direct child.
   const browserPid = findChromiumPid();
