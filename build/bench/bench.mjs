@@ -115,6 +115,10 @@ async function main() {
     if (!v.every(Number.isFinite)) throw new Error(`${c.name}: onnxruntime-web output ${name} is not finite`);
     outputs[name] = v;
   }
+  if (ours && ours.output) {
+    const v = ours.output();
+    if (!v || !v.length || !Array.from(v).every(Number.isFinite)) throw new Error(`${c.name}: our output is empty or not finite`);
+  }
   if (c.output && !outputs[c.output]) throw new Error(`${c.name}: no output ${c.output} (got ${Object.keys(outputs)})`);
   await report({
     type: 'result', case: c.name, threads, page_load_ms: pageLoad,
