@@ -7,6 +7,8 @@
 // Serves the binary, Go's wasm_exec.js and web/kernels/ from 127.0.0.1,
 // forwards the program's output, and exits with its exit code.
 // CHROMIUM overrides /usr/bin/chromium; SIGLIP_SIMD=off withholds the kernels.
+// The page has no file system (wasm_exec.js's browser stubs): tests that
+// read files fail here and belong under go_js_wasm_exec (Node).
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
