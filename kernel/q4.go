@@ -153,81 +153,88 @@ func MatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) 
 		panic(fmt.Sprintf("kernel: MatMulQ4: sizes a=%d dst=%d bias=%d for m=%d N=%d K=%d", len(a), len(dst), len(bias), m, w.N, w.K))
 	}
 	kp := w.Blocks * Q4Block
-	s.grow(m*kp, m*w.Blocks)
-	qa, sa := s.Q, s.Scale
-	for r := 0; r < m; r++ {
-		q4QuantizeBlocks(qa[r*kp:(r+1)*kp], sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
-	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers > w.N/8 {
 		workers = max(1, w.N/8)
 	}
-	rows := func(n0, n1 int) {
-		wq := make([]int8, kp)
-		sw := make([]float32, w.Blocks)
-		for n := n0; n < n1; n++ {
-			w.unpackRow(wq, sw, n)
-			r := 0
-			// Four activation rows at a time: each unpacked weight is
-			// loaded once for four products.
-			for ; r+4 <= m; r += 4 {
-				var y [4]float32
-				for b := 0; b < w.Blocks; b++ {
-					wb := (*[Q4Block]int8)(wq[b*Q4Block:])
-					a0 := (*[Q4Block]int8)(qa[r*kp+b*Q4Block:])
-					a1 := (*[Q4Block]int8)(qa[(r+1)*kp+b*Q4Block:])
-					a2 := (*[Q4Block]int8)(qa[(r+2)*kp+b*Q4Block:])
-					a3 := (*[Q4Block]int8)(qa[(r+3)*kp+b*Q4Block:])
-					var s0, s1, s2, s3 int32
-					for i := 0; i < Q4Block; i++ {
-						x := int32(wb[i])
-						s0 += x * int32(a0[i])
-						s1 += x * int32(a1[i])
-						s2 += x * int32(a2[i])
-						s3 += x * int32(a3[i])
-					}
-					sb := sw[b]
-					y[0] = float32(y[0] + float32(float32(s0)*float32(sa[r*w.Blocks+b]*sb)))
-					y[1] = float32(y[1] + float32(float32(s1)*float32(sa[(r+1)*w.Blocks+b]*sb)))
-					y[2] = float32(y[2] + float32(float32(s2)*float32(sa[(r+2)*w.Blocks+b]*sb)))
-					y[3] = float32(y[3] + float32(float32(s3)*float32(sa[(r+3)*w.Blocks+b]*sb)))
-				}
-				for j := 0; j < 4; j++ {
-					if bias != nil {
-						y[j] = float32(y[j] + bias[n])
-					}
-					dst[(r+j)*w.N+n] = y[j]
-				}
-			}
-			for ; r < m; r++ {
-				q := qa[r*kp : (r+1)*kp]
-				rs := sa[r*w.Blocks : (r+1)*w.Blocks]
-				var y float32
-				for b := 0; b < w.Blocks; b++ {
-					acc := q4Dot32(q[b*Q4Block:(b+1)*Q4Block], wq[b*Q4Block:(b+1)*Q4Block])
-					y = float32(y + float32(float32(acc)*float32(rs[b]*sw[b])))
-				}
-				if bias != nil {
-					y = float32(y + bias[n])
-				}
-				dst[r*w.N+n] = y
-			}
-		}
+	// Scratch holds the quantized activations, then one unpacked weight
+	// row (and its scales) per worker, so a steady-state call allocates
+	// nothing where it runs inline (js/wasm).
+	s.grow(m*kp+workers*kp, m*w.Blocks+workers*w.Blocks)
+	for r := 0; r < m; r++ {
+		q4QuantizeBlocks(s.Q[r*kp:(r+1)*kp], s.Scale[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
 	}
 	if workers <= 1 {
-		rows(0, w.N)
+		q4Rows(dst, m, w, bias, s, 0, 0, w.N)
 		return
 	}
 	var wg sync.WaitGroup
 	chunk := (w.N + workers - 1) / workers
-	for n0 := 0; n0 < w.N; n0 += chunk {
+	for i, n0 := 0, 0; n0 < w.N; i, n0 = i+1, n0+chunk {
 		wg.Add(1)
-		go func(n0, n1 int) {
+		go func(i, n0, n1 int) {
 			defer wg.Done()
-			rows(n0, n1)
-		}(n0, min(n0+chunk, w.N))
+			q4Rows(dst, m, w, bias, s, i, n0, n1)
+		}(i, n0, min(n0+chunk, w.N))
 	}
 	wg.Wait()
+}
+
+// q4Rows computes outputs n0..n1-1 for all m rows, with worker's slice of
+// the scratch as its unpacked-row buffer.
+func q4Rows(dst []float32, m int, w *PackedQ4, bias []float32, s *Scratch, worker, n0, n1 int) {
+	kp := w.Blocks * Q4Block
+	wq := s.Q[m*kp+worker*kp : m*kp+(worker+1)*kp]
+	sw := s.Scale[m*w.Blocks+worker*w.Blocks : m*w.Blocks+(worker+1)*w.Blocks]
+	qa, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
+	for n := n0; n < n1; n++ {
+		w.unpackRow(wq, sw, n)
+		r := 0
+		// Four activation rows at a time: each unpacked weight is
+		// loaded once for four products.
+		for ; r+4 <= m; r += 4 {
+			var y [4]float32
+			for b := 0; b < w.Blocks; b++ {
+				wb := (*[Q4Block]int8)(wq[b*Q4Block:])
+				a0 := (*[Q4Block]int8)(qa[r*kp+b*Q4Block:])
+				a1 := (*[Q4Block]int8)(qa[(r+1)*kp+b*Q4Block:])
+				a2 := (*[Q4Block]int8)(qa[(r+2)*kp+b*Q4Block:])
+				a3 := (*[Q4Block]int8)(qa[(r+3)*kp+b*Q4Block:])
+				var s0, s1, s2, s3 int32
+				for i := 0; i < Q4Block; i++ {
+					x := int32(wb[i])
+					s0 += x * int32(a0[i])
+					s1 += x * int32(a1[i])
+					s2 += x * int32(a2[i])
+					s3 += x * int32(a3[i])
+				}
+				sb := sw[b]
+				y[0] = float32(y[0] + float32(float32(s0)*float32(sa[r*w.Blocks+b]*sb)))
+				y[1] = float32(y[1] + float32(float32(s1)*float32(sa[(r+1)*w.Blocks+b]*sb)))
+				y[2] = float32(y[2] + float32(float32(s2)*float32(sa[(r+2)*w.Blocks+b]*sb)))
+				y[3] = float32(y[3] + float32(float32(s3)*float32(sa[(r+3)*w.Blocks+b]*sb)))
+			}
+			for j := 0; j < 4; j++ {
+				if bias != nil {
+					y[j] = float32(y[j] + bias[n])
+				}
+				dst[(r+j)*w.N+n] = y[j]
+			}
+		}
+		for ; r < m; r++ {
+			q := qa[r*kp : (r+1)*kp]
+			rs := sa[r*w.Blocks : (r+1)*w.Blocks]
+			var y float32
+			for b := 0; b < w.Blocks; b++ {
+				acc := q4Dot32(q[b*Q4Block:(b+1)*Q4Block], wq[b*Q4Block:(b+1)*Q4Block])
+				y = float32(y + float32(float32(acc)*float32(rs[b]*sw[b])))
+			}
+			if bias != nil {
+				y = float32(y + bias[n])
+			}
+			dst[r*w.N+n] = y
+		}
+	}
 }
 
 // q4Dot32 is the exact int32 dot product of two 32-element int8 blocks.

@@ -3,6 +3,7 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -124,5 +125,24 @@ func BenchmarkMatMulQ4(b *testing.B) {
 	b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 	if c := processCPUSeconds() - c0; c > 0 {
 		b.ReportMetric(float64(2*m*n*k)*float64(b.N)/c/1e9, "GOP/cpu-s")
+	}
+}
+
+// TestMatMulQ4NoAllocInline: with one thread (js/wasm) a steady-state call
+// allocates nothing.
+func TestMatMulQ4NoAllocInline(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rng := rand.New(rand.NewPCG(7, 8))
+	m, n, k := 9, 40, 96
+	w := randQ4(rng, n, k)
+	a := make([]float32, m*k)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	dst := make([]float32, m*n)
+	var s Scratch
+	MatMulQ4(dst, a, m, w, nil, &s)
+	if allocs := testing.AllocsPerRun(5, func() { MatMulQ4(dst, a, m, w, nil, &s) }); allocs != 0 {
+		t.Fatalf("%v allocations per call", allocs)
 	}
 }
