@@ -152,7 +152,7 @@ test('kernel conformance with 2 threads in a cross-origin-isolated worker, every
   }
 });
 
-test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows)', skip, async () => {
+test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows, layernorm, softmax, GELU)', skip, async () => {
   const page = await isolatedPage();
   try {
     const r = await page.evaluate((src) => inWorker(src), String(async () => {
@@ -179,7 +179,7 @@ test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and
         const a = alloc(M * K * 4), q = alloc(M * Kp * 2), sa = alloc(M * 4), q2 = alloc(M * Kp * 2), sa2 = alloc(M * 4);
         const np = Math.ceil(N / 8) * 8;
         const wq = alloc(np * Kp), sc = alloc(N * 4), bias = alloc(N * 4), wf = alloc(np * K * 4);
-        const d1 = alloc(M * N * 4), d2 = alloc(M * N * 4);
+        const d1 = alloc(M * Math.max(N, K) * 4), d2 = alloc(M * Math.max(N, K) * 4);
         f32(a, M * K).forEach((_, i, x) => { x[i] = rnd() * (i % 7 ? 1 : 50); });
         new Int8Array(memory.buffer, wq, np * Kp).forEach((_, i, x) => { x[i] = Math.round(rnd() * 254); });
         f32(sc, N).forEach((_, i, x) => { x[i] = rnd() * 0.02; });
@@ -195,6 +195,17 @@ test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and
         local.gemm_f32(d1, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1);
         pool.call('gemm_f32', [d2, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1]);
         out[`gemm_f32 ${tag}`] = same(d1, d2, M * N);
+        local.layernorm(d1, a, M, K, wf, wf + K * 4, 1e-6);
+        pool.call('layernorm', [d2, a, M, K, wf, wf + K * 4, 1e-6]);
+        out[`layernorm ${tag}`] = same(d1, d2, M * K);
+        for (const d of [d1, d2]) { f32(d, M * K).set(f32(a, M * K)); }
+        local.softmax_rows(d1, M, K, K);
+        pool.call('softmax_rows', [d2, M, K, K]);
+        out[`softmax_rows ${tag}`] = same(d1, d2, M * K);
+        for (const d of [d1, d2]) { f32(d, M * K).set(f32(a, M * K)); }
+        local.gelu_tanh(d1, M * K - 3);
+        pool.call('gelu_tanh', [d2, M * K - 3]);
+        out[`gelu_tanh ${tag}`] = same(d1, d2, M * K);
       }
       out.stats = { ...pool.stats };
       await pool.close();

@@ -78,4 +78,53 @@ export const OPS = {
   },
 };
 
+// Row ops: cheap per element, but the attention softmax, the layernorms
+// and GELU are the serial remainder of a forward pass once the matmuls are
+// split; EW weighs an element against a multiply-add for minWork.
+const EW = 8;
+
+function rowSplit(m, parts, at) {
+  const per = Math.ceil(m / parts);
+  const out = [];
+  for (let r0 = 0; r0 < m; r0 += per) out.push(at(r0, Math.min(m, r0 + per)));
+  return out;
+}
+
+// softmax_rows(x, m, n, ld)
+OPS.softmax_rows = {
+  code: 4,
+  floats: [],
+  split(a, parts, minWork) {
+    const [x, m, n, ld] = a;
+    if (m * n * EW < minWork || m < 2) return null;
+    return rowSplit(m, parts, (r0, r1) => [x + r0 * ld * 4, r1 - r0, n, ld]);
+  },
+};
+
+// layernorm(dst, src, m, n, gamma, beta, eps)
+OPS.layernorm = {
+  code: 5,
+  floats: [6],
+  split(a, parts, minWork) {
+    const [dst, src, m, n, gamma, beta, eps] = a;
+    if (m * n * EW < minWork || m < 2) return null;
+    return rowSplit(m, parts, (r0, r1) => [dst + r0 * n * 4, src + r0 * n * 4, r1 - r0, n, gamma, beta, eps]);
+  },
+};
+
+// gelu_tanh(x, n): element-wise; parts start on 16-element boundaries so
+// every element sits in the same vector lane position as in one call
+OPS.gelu_tanh = {
+  code: 6,
+  floats: [],
+  split(a, parts, minWork) {
+    const [x, n] = a;
+    if (n * EW < minWork || n < 32) return null;
+    const per = Math.ceil(n / parts / 16) * 16;
+    const out = [];
+    for (let i0 = 0; i0 < n; i0 += per) out.push([x + i0 * 4, Math.min(n, i0 + per) - i0]);
+    return out;
+  },
+};
+
 export const OP_BY_CODE = Object.fromEntries(Object.entries(OPS).map(([name, op]) => [op.code, name]));
