@@ -48,7 +48,7 @@ self.onmessage = async ({ data }) => {
     let code = null;
     go.exit = (c) => { code = c; };
     const bytes = new Uint8Array(await (await fetch('/x/kernel.test.wasm')).arrayBuffer());
-    const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork });
+    const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork, kernelWorkers: data.kernelWorkers });
     self.postMessage({ started: true, threads: r.threads });
     await go.run(r.instance);
     const stats = r.pool ? { ...r.pool.stats } : null;
@@ -72,15 +72,26 @@ self.onmessage = async ({ data }) => {
 
 // Runs in the page: one Go worker per call, terminated afterwards.
 const pageHelpers = `
+const khReady = import('/web/threads/pool.mjs');
+// goWorker: a Go worker whose page-owned kernel workers die with it
+window.goWorker = async () => {
+  const { KernelWorkerHost } = await khReady;
+  const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
+  const kh = new KernelWorkerHost();
+  w.addEventListener('message', (ev) => kh.handle(ev.data));
+  const terminate = w.terminate.bind(w);
+  w.terminate = () => { terminate(); kh.terminateAll(); };
+  return w;
+};
 window.inWorker = (src) => new Promise((resolve, reject) => {
   const w = new Worker('/__t/eval_worker.mjs', { type: 'module' });
   w.onmessage = ({ data }) => { w.terminate(); data.error ? reject(new Error(data.error)) : resolve(data.ok); };
   w.onerror = (e) => { w.terminate(); reject(new Error(e.message)); };
   w.postMessage(src);
 });
-window.runGo = (opts) => new Promise((resolve) => {
-  const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
-  w.onmessage = ({ data }) => { if (data.started) return; w.terminate(); resolve(data); };
+window.runGo = (opts) => new Promise(async (resolve) => {
+  const w = await goWorker();
+  w.onmessage = ({ data }) => { if (data.started || data.siglipKernelWorker) return; w.terminate(); resolve(data); };
   w.onerror = (e) => { w.terminate(); resolve({ error: e.message }); };
   w.postMessage(opts);
 });
@@ -272,7 +283,7 @@ async function settle(page) {
   }
 }
 
-test('20 start/stop cycles (half cancelled mid-run) leave no kernel worker and no memory behind', skip, async () => {
+test('20 start/stop cycles (half cancelled mid-run), page-owned kernel workers: no worker and no memory left behind', skip, async () => {
   const page = await isolatedPage();
   try {
     await settle(page);
@@ -280,16 +291,16 @@ test('20 start/stop cycles (half cancelled mid-run) leave no kernel worker and n
     let during = null;
     for (let i = 0; i < 20; i++) {
       if (i % 2 === 0) {
-        const r = await page.evaluate(() => runGo({ argv: ['-test.run', 'ConformanceMatMulQ8'], threads: 2 }));
+        const r = await page.evaluate(() => runGo({ argv: ['-test.run', 'ConformanceMatMulQ8'], threads: 2, kernelWorkers: 'host' }));
         assert.ok(!r.error && r.code === 0 && r.threads === 2, `cycle ${i}: ${r.error ?? r.lines?.join('\n')}`);
         continue;
       }
       // cancel: terminate the Go worker while its kernels run
       await page.evaluate(async () => {
-        const w = new Worker('/__t/go_worker.mjs', { type: 'module' });
+        const w = await goWorker();
         await new Promise((resolve) => {
           w.onmessage = ({ data }) => { if (data.started) resolve(); };
-          w.postMessage({ argv: ['-test.run', 'XXX', '-test.bench', 'MatMulQ8', '-test.benchtime', '200x'], threads: 2 });
+          w.postMessage({ argv: ['-test.run', 'XXX', '-test.bench', 'MatMulQ8', '-test.benchtime', '200x'], threads: 2, kernelWorkers: 'host' });
         });
         await new Promise((r) => setTimeout(r, 300));
         window.cancelled = w;
@@ -307,7 +318,7 @@ test('20 start/stop cycles (half cancelled mid-run) leave no kernel worker and n
       if (end.workers === base.workers) break;
     }
     console.log(`threads cycles: renderer Pss ${(base.pssKB / 1024).toFixed(0)} MiB before, ${(during.pssKB / 1024).toFixed(0)} MiB during a run, ${(end.pssKB / 1024).toFixed(0)} MiB after 20 cycles; worker threads ${base.workers} before, ${during.workers} during a run, ${end.workers} after`);
-    assert.equal(during.workers - base.workers, 2, 'a running Go worker and its one kernel worker');
+    assert.ok(during.workers - base.workers >= 2, 'a running Go worker and its kernel worker'); // (plus any still tearing down)
     assert.equal(end.workers, base.workers, 'worker threads left after the cycles');
     assert.ok(end.pssKB < base.pssKB + 64 * 1024, `renderer memory grew from ${base.pssKB} to ${end.pssKB} kB`);
   } finally {

@@ -45,14 +45,22 @@ async function start(init, post) {
     Atomics.notify(ctrl, C.DONE);
   }
   post({ stopped: true, index });
-  // Leave by ourselves: in Chromium, a nested worker that its parent
-  // terminates while the parent is itself being terminated can be left
-  // behind (seen as leaked threads in build/tests/threads_chromium.test.mjs).
-  if (typeof self !== 'undefined' && typeof self.close === 'function') self.close();
+  // Leave by ourselves (a page-owned worker tells the page first).
+  if (typeof WorkerGlobalScope !== 'undefined') {
+    self.postMessage({ closed: true });
+    self.close();
+  }
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
   self.onmessage = ({ data }) => {
+    if (data.port) { // page-owned (pool.mjs hostSpawner): the pool speaks over the port
+      const port = data.port;
+      port.onmessage = ({ data: init }) => {
+        start(init, (m) => port.postMessage(m)).catch((err) => port.postMessage({ error: String(err?.message ?? err) }));
+      };
+      return;
+    }
     start(data, (m) => self.postMessage(m)).catch((err) => self.postMessage({ error: String(err?.message ?? err) }));
   };
 } else {

@@ -18,7 +18,11 @@ export const livePools = new Set();
 // options.minWork: calls with fewer multiply-adds stay on the calling
 // thread; options.timeoutMs: how long a split call waits for the workers
 // before failing (a worker that died would otherwise hang Go).
-export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000 }) {
+// options.spawn(i) → endpoint: how worker i is started (default: a nested
+// Worker of the calling thread; see hostSpawner for page-owned workers).
+// An endpoint has post(msg), onMessage(fn), onError(fn), terminate(), and
+// optionally onExit(fn), unref().
+export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000, ...options }) {
   threads = Math.max(1, Math.min(MAX_THREADS, threads | 0));
   const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
   const ctrl = new Int32Array(ctrlBuf);
@@ -26,25 +30,22 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
   const workers = [];
   const ready = [];
   const stopped = [];
-  let WT = null;
-  if (isNode) WT = (await import('node:worker_threads')).Worker;
+  const spawn = options.spawn ?? await nestedSpawner();
   for (let i = 1; i < threads; i++) {
-    const w = WT ? new WT(workerURL) : new Worker(workerURL, { type: 'module', name: `siglip-kernels-${i}` });
+    const w = spawn(i);
     workers.push(w);
     ready.push(new Promise((resolve, reject) => {
-      const onMsg = (ev) => {
-        const m = WT ? ev : ev.data;
+      w.onMessage((m) => {
         if (m.ready) resolve();
         else if (m.error) reject(new Error(`kernel worker ${i}: ${m.error}`));
-      };
-      const onErr = (ev) => reject(new Error(`kernel worker ${i}: ${ev?.message ?? ev}`));
-      if (WT) { w.on('message', onMsg); w.once('error', onErr); } else { w.onmessage = onMsg; w.onerror = onErr; }
+      });
+      w.onError((e) => reject(new Error(`kernel worker ${i}: ${e}`)));
     }));
     stopped.push(new Promise((resolve) => {
-      const onMsg = (ev) => { if ((WT ? ev : ev.data)?.stopped) resolve(); };
-      if (WT) { w.on('message', onMsg); w.once('exit', resolve); } else w.addEventListener('message', onMsg);
+      w.onMessage((m) => { if (m.stopped) resolve(); });
+      w.onExit?.(resolve);
     }));
-    w.postMessage({ memory, ctrl: ctrlBuf, index: i, kernelModule, relaxedModule });
+    w.post({ memory, ctrl: ctrlBuf, index: i, kernelModule, relaxedModule });
   }
   let closed = false;
   const close = async () => {
@@ -65,7 +66,7 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     await close();
     throw err;
   }
-  if (WT) for (const w of workers) w.unref(); // an idle pool does not keep Node alive
+  for (const w of workers) w.unref?.(); // an idle pool does not keep Node alive
 
   const stats = { split: 0, local: 0 };
   // call runs kernel `name` with `args`, split over the pool when the
@@ -106,4 +107,82 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
   const pool = { threads, call, close, stats, workers: workers.length, splittable: OPS };
   livePools.add(pool);
   return pool;
+}
+
+// nestedSpawner: kernel workers as Workers of the calling thread (browser
+// module Workers, or Node worker_threads).
+async function nestedSpawner() {
+  if (isNode) {
+    const { Worker: WT } = await import('node:worker_threads');
+    return () => {
+      const w = new WT(workerURL);
+      return {
+        post: (m) => w.postMessage(m),
+        onMessage: (fn) => w.on('message', fn),
+        onError: (fn) => w.once('error', (e) => fn(e?.message ?? e)),
+        onExit: (fn) => w.once('exit', fn),
+        terminate: () => w.terminate(),
+        unref: () => w.unref(),
+      };
+    };
+  }
+  return (i) => {
+    const w = new Worker(workerURL, { type: 'module', name: `siglip-kernels-${i}` });
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.addEventListener('message', (ev) => fn(ev.data)),
+      onError: (fn) => w.addEventListener('error', (ev) => fn(ev?.message ?? 'failed to start')),
+      terminate: () => w.terminate(),
+    };
+  };
+}
+
+// hostSpawner: kernel workers that the page owns. In Chromium, nested
+// workers (started by the Go worker) whose parent is terminated while
+// other workers start can outlive it (build/tests/threads_chromium.test.mjs
+// measures this), so the page starts them and terminates them together
+// with the Go worker. The calling worker posts
+// {siglipKernelWorker: port} through hostPort (its `self`); the page hands
+// the port to a new kernel worker (see KernelWorkerHost), and the two
+// sides speak over the port as with a nested worker. terminate() cannot
+// reach a page-owned worker: it leaves on the pool's stop flag, and the
+// page terminates what is left.
+export function hostSpawner(hostPort = globalThis) {
+  return () => {
+    const ch = new MessageChannel();
+    hostPort.postMessage({ siglipKernelWorker: ch.port2 }, [ch.port2]);
+    const port = ch.port1;
+    const fns = [];
+    port.onmessage = (ev) => { for (const f of fns) f(ev.data); };
+    return {
+      post: (m) => port.postMessage(m),
+      onMessage: (fn) => fns.push(fn),
+      onError: () => {},
+      terminate: () => port.close(),
+    };
+  };
+}
+
+// KernelWorkerHost runs on the page (whoever owns the Go worker): it starts
+// the kernel workers that a hostSpawner asks for and terminates them with
+// terminateAll() — call it when terminating the Go worker.
+//   const kh = new KernelWorkerHost();
+//   goWorker.onmessage = (ev) => { if (kh.handle(ev.data)) return; … };
+//   … goWorker.terminate(); kh.terminateAll();
+export class KernelWorkerHost {
+  constructor() { this.live = new Set(); }
+  handle(msg) {
+    const port = msg?.siglipKernelWorker;
+    if (!port) return false;
+    const w = new Worker(workerURL, { type: 'module', name: 'siglip-kernels' });
+    this.live.add(w);
+    w.onmessage = (ev) => { if (ev.data?.closed) { this.live.delete(w); w.terminate(); } };
+    w.postMessage({ port }, [port]);
+    return true;
+  }
+  get count() { return this.live.size; }
+  terminateAll() {
+    for (const w of this.live) w.terminate();
+    this.live.clear();
+  }
 }

@@ -22,7 +22,7 @@
 import { instantiateWithKernels, loadKernelBytes } from '../kernels/loader.mjs';
 import { shareMemory, MAX_PAGES } from './sharemem.mjs';
 import { patchGlueForSharedMemory } from './glue.mjs';
-import { createPool } from './pool.mjs';
+import { createPool, hostSpawner } from './pool.mjs';
 import { MAX_THREADS } from './control.mjs';
 
 // defaultThreads: the cores the host reports, at most 8.
@@ -56,7 +56,10 @@ async function toBytes(x) {
 // relaxed (bytes of simd.wasm / simd_relaxed.wasm, as for the loader;
 // null: none), maxPages (the shared memory's maximum, default 65536 = 4 GiB),
 // minWork (multiply-adds below which a call stays on Go's thread),
-// quiet (no console note on fallback).
+// quiet (no console note on fallback), kernelWorkers: 'nested' (default:
+// Workers of this thread) or 'host' (the page starts them: pool.mjs
+// hostSpawner / KernelWorkerHost — use it in browsers, where a terminated
+// Go worker's nested workers can outlive it).
 // Returns { instance, threads, relaxed, kernels: bool, memory, pool, close() }.
 export async function instantiateThreaded(goWasm, go, options = {}) {
   const threads = Math.max(1, Math.min(MAX_THREADS, (options.threads ?? defaultThreads()) | 0));
@@ -98,7 +101,8 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
   const env = { env: { mem: memory } };
   const local = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
   if (relaxedModule) Object.assign(local, (await WebAssembly.instantiate(relaxedModule, env)).exports);
-  const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, minWork: options.minWork });
+  const spawn = options.kernelWorkers === 'host' ? hostSpawner() : undefined;
+  const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, minWork: options.minWork, spawn });
 
   const simd = {};
   for (const imp of WebAssembly.Module.imports(goModule)) {
