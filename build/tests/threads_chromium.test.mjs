@@ -28,6 +28,10 @@ const skip = haveKernels ? {} : { skip: 'web/kernels/simd.wasm and kernel/simd_j
 
 let server, origin, tmp, browser;
 
+// SIGLIP_THREADS_BENCH=N times the base-256 vision tower (q8) N times per
+// round at 1 and 2 threads, rounds interleaved (slow: off by default).
+const benchRuns = Number(process.env.SIGLIP_THREADS_BENCH || 0);
+
 const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 // The page and the Go worker are served by the test; everything else from
@@ -47,7 +51,8 @@ self.onmessage = async ({ data }) => {
     go.argv = ['kernel.test', ...data.argv];
     let code = null;
     go.exit = (c) => { code = c; };
-    const bytes = new Uint8Array(await (await fetch('/x/kernel.test.wasm')).arrayBuffer());
+    Object.assign(globalThis, data.globals ?? {});
+    const bytes = new Uint8Array(await (await fetch('/x/' + (data.binary ?? 'kernel.test.wasm'))).arrayBuffer());
     const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork, kernelWorkers: data.kernelWorkers });
     self.postMessage({ started: true, threads: r.threads });
     await go.run(r.instance);
@@ -103,6 +108,11 @@ before(async () => {
   execFileSync('go', ['test', '-c', '-tags', 'simd', '-o', path.join(tmp, 'kernel.test.wasm'), './kernel/'], {
     cwd: root, stdio: 'inherit', env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' },
   });
+  if (benchRuns) {
+    execFileSync('go', ['build', '-tags', 'simd', '-o', path.join(tmp, 'visionbench.wasm'), './build/wasmshare/testdata/visionbench'], {
+      cwd: root, stdio: 'inherit', env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' },
+    });
+  }
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   fs.copyFileSync(path.join(goroot, 'lib/wasm/wasm_exec.js'), path.join(tmp, 'wasm_exec.js'));
   server = http.createServer((req, res) => {
@@ -325,3 +335,30 @@ test('20 start/stop cycles (half cancelled mid-run), page-owned kernel workers: 
     await page.close();
   }
 });
+
+test('base-256 vision tower q8: 2 threads at least 1.7x faster than 1 (SIGLIP_THREADS_BENCH=runs)',
+  haveKernels && benchRuns ? {} : { skip: skip.skip ?? 'set SIGLIP_THREADS_BENCH=runs to time the vision tower' }, async () => {
+    const page = await isolatedPage();
+    try {
+      const config = fs.readFileSync(path.join(root, 'testdata/full/config.json'), 'utf8');
+      const times = { 1: [], 2: [] };
+      const rounds = Number(process.env.SIGLIP_THREADS_BENCH_ROUNDS || 3);
+      for (let round = 0; round < rounds; round++) {
+        for (const threads of [1, 2]) {
+          const r = await page.evaluate((o) => runGo(o), {
+            binary: 'visionbench.wasm', argv: [], threads, kernelWorkers: 'host',
+            globals: { benchConfig: config, benchRuns: benchRuns, benchF32: !!process.env.SIGLIP_THREADS_BENCH_F32 },
+          });
+          assert.ok(!r.error && r.code === 0, r.error ?? r.lines.join('\n'));
+          assert.equal(r.threads, threads);
+          for (const l of r.lines) { const m = l.match(/^run ([\d.]+) ms/); if (m) times[threads].push(Number(m[1])); }
+        }
+      }
+      const med = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+      const m1 = med(times[1]), m2 = med(times[2]);
+      console.log(`threads bench (Chromium, base-256 vision q8, median of ${times[1].length}): 1 thread ${m1.toFixed(1)} ms, 2 threads ${m2.toFixed(1)} ms, speed-up ${(m1 / m2).toFixed(2)}x; all: ${JSON.stringify(times)}`);
+      assert.ok(m1 / m2 >= 1.7, `2 threads only ${(m1 / m2).toFixed(2)}x faster`);
+    } finally {
+      await page.close();
+    }
+  });
