@@ -114,6 +114,12 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
     else if (name in pool.splittable) simd[name] = (...args) => pool.call(name, args);
     else simd[name] = local[name];
   }
+  if (globalThis.process?.env?.SIGLIP_THREADS_PROFILE) { // dev: time per kernel on Go's thread
+    const prof = pool.profile = {};
+    for (const [name, fn] of Object.entries(simd)) {
+      simd[name] = (...a) => { const t = performance.now(); const r = fn(...a); const p = prof[name] ??= { n: 0, ms: 0 }; p.n++; p.ms += performance.now() - t; return r; };
+    }
+  }
   const instance = await WebAssembly.instantiate(goModule, { ...go.importObject, ...env, simd });
   return { instance, threads, relaxed: !!relaxedModule, kernels: true, memory, pool, close: () => pool.close() };
 }

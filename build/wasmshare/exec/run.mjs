@@ -32,6 +32,7 @@ try {
   const r = await instantiateThreaded(readFileSync(process.argv[2]), go, { threads, minWork: mw === undefined ? undefined : Number(mw) });
   process.on('exit', (code) => {
     if (process.env.SIGLIP_THREADS_STATS) console.error(`threads: ${r.threads}, split calls ${r.pool?.stats.split ?? 0}, local ${r.pool?.stats.local ?? 0}`);
+    if (r.pool?.profile) console.error('kernel ms on Go\'s thread:', JSON.stringify(Object.fromEntries(Object.entries(r.pool.profile).map(([k, v]) => [k, `${v.n} calls ${v.ms.toFixed(0)} ms`]))));
     if (code === 0 && !go.exited) {
       go._pendingEvent = { id: 0 };
       go._resume();
