@@ -24,6 +24,7 @@ import { shareMemory, MAX_PAGES } from './sharemem.mjs';
 import { patchGlueForSharedMemory } from './glue.mjs';
 import { createPool, hostSpawner } from './pool.mjs';
 import { MAX_THREADS } from './control.mjs';
+import { OPS } from './ops.mjs';
 
 // defaultThreads: the cores the host reports, at most 8.
 export function defaultThreads() {
@@ -89,6 +90,12 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
   }
 
   const shared = shareMemory(goBytes, shareOpts);
+  const goModule = await WebAssembly.compile(shared.bytes);
+  const splitImports = WebAssembly.Module.imports(goModule).filter((i) => i.module === 'simd' && i.name in OPS);
+  if (!splitImports.length) {
+    // built without -tags simd: no kernel calls to split, so no workers
+    return single('the Go module does not call the simd128 kernels (built without -tags simd?)');
+  }
   let memory;
   try {
     memory = new WebAssembly.Memory({ initial: shared.minPages, maximum: maxPages, shared: true });
@@ -96,11 +103,15 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
     return single(`cannot create a shared memory of up to ${maxPages} pages: ${err.message}`);
   }
   patchGlueForSharedMemory();
-  const goModule = await WebAssembly.compile(shared.bytes);
 
   const env = { env: { mem: memory } };
   const local = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
   if (relaxedModule) Object.assign(local, (await WebAssembly.instantiate(relaxedModule, env)).exports);
+  for (const imp of WebAssembly.Module.imports(goModule)) {
+    if (imp.module === 'simd' && imp.kind === 'function' && imp.name !== 'available' && imp.name !== 'relaxed' && !(imp.name in local)) {
+      throw new Error(`simd kernels: Go imports simd.${imp.name}, which simd.wasm does not export (stale simd.wasm?)`);
+    }
+  }
   const spawn = options.kernelWorkers === 'host' ? hostSpawner() : undefined;
   const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, minWork: options.minWork, spawn });
 
@@ -110,7 +121,6 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
     const name = imp.name;
     if (name === 'available') simd.available = () => 1;
     else if (name === 'relaxed') simd.relaxed = () => (relaxedModule ? 1 : 0);
-    else if (!(name in local)) throw new Error(`simd kernels: Go imports simd.${name}, which simd.wasm does not export (stale simd.wasm?)`);
     else if (name in pool.splittable) simd[name] = (...args) => pool.call(name, args);
     else simd[name] = local[name];
   }
