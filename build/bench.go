@@ -155,6 +155,8 @@ func runBench(args []string) error {
 		}
 	} else if cfg.Cases, err = selectFullCases(*cases, srv, root); err != nil {
 		return err
+	} else if err = prepareOurs(srv, root); err != nil {
+		return err
 	}
 	raw, _ := json.Marshal(cfg)
 	srv.virtual["/bench/config.json"] = raw

@@ -18,12 +18,40 @@
 // run this case; the bench then prints ours_ms=n/a with the reason. It must
 // never pretend: run() has to do the real work every call.
 //
-// Not wired yet: the wasm binding (web/siglip.js + the Go wasm module) and a
-// base256 model file (formula weights, q8 and f32) do not exist on this
-// branch. Whoever lands them replaces the body below, loading only from this
-// page's origin (e.g. /web/siglip.js and a model file the bench serves).
-export async function setupOurs({ tower, scheme, threads }) {
-  const e = new Error(`our wasm binding is not wired into build/bench/ours.mjs yet (${tower} ${scheme}, ${threads} thread(s))`);
-  e.unavailable = true;
-  throw e;
+// Ours is the Go model package (build/bench/ours, built by the bench into
+// /out/ours.wasm) on google/siglip-base-patch16-256's architecture with
+// formula weights, fed the same tensors, in a Worker (ours_worker.mjs) with
+// the kernels on `threads` threads (web/threads/; the page owns the kernel
+// workers).
+import { KernelWorkerHost } from '/web/threads/pool.mjs';
+
+export async function setupOurs({ tower, scheme, threads, feeds }) {
+  const unavailable = (why) => { const e = new Error(why); e.unavailable = true; return e; };
+  const head = await fetch('/out/ours.wasm', { method: 'HEAD' });
+  if (!head.ok) throw unavailable('/out/ours.wasm is not built (go run ./build bench builds it)');
+  const config = await (await fetch('/bench/full_config.json')).text();
+  const input = tower === 'vision' ? feeds.pixel_values : Int32Array.from(feeds.input_ids, Number);
+  const w = new Worker(new URL('./ours_worker.mjs', import.meta.url), { type: 'module', name: 'ours' });
+  const kh = new KernelWorkerHost();
+  let pending = null;
+  w.onmessage = ({ data }) => {
+    if (kh.handle(data)) return;
+    const p = pending; pending = null;
+    if (data.ok) p?.resolve(data); else p?.reject(new Error(data.error));
+  };
+  w.onerror = (e) => { const p = pending; pending = null; p?.reject(new Error(`our worker failed: ${e.message}`)); };
+  const call = (msg) => new Promise((resolve, reject) => { pending = { resolve, reject }; w.postMessage(msg); });
+  const close = () => { w.terminate(); kh.terminateAll(); };
+  try {
+    await call({ op: 'setup', tower, scheme, threads, config, input });
+  } catch (err) {
+    close();
+    throw err;
+  }
+  let last = null;
+  return {
+    async run() { last = (await call({ op: 'run' })).output; },
+    close,
+    output: () => last,
+  };
 }

@@ -26,10 +26,15 @@ import { createPool, hostSpawner } from './pool.mjs';
 import { MAX_THREADS } from './control.mjs';
 import { OPS } from './ops.mjs';
 
-// defaultThreads: the cores the host reports, at most 8.
-export function defaultThreads() {
-  const n = globalThis.navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(8, n | 0));
+// defaultThreads: the cores the host reports (navigator.hardwareConcurrency,
+// or Node's os.availableParallelism()), at most 8.
+export async function defaultThreads() {
+  let n = globalThis.navigator?.hardwareConcurrency;
+  if (!n && globalThis.process?.versions?.node) {
+    const os = await import('node:os');
+    n = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(8, (n ?? 1) | 0));
 }
 
 // sharedMemoryAllowed: SharedArrayBuffer (and shared WebAssembly.Memory)
@@ -63,7 +68,7 @@ async function toBytes(x) {
 // Go worker's nested workers can outlive it).
 // Returns { instance, threads, relaxed, kernels: bool, memory, pool, close() }.
 export async function instantiateThreaded(goWasm, go, options = {}) {
-  const threads = Math.max(1, Math.min(MAX_THREADS, (options.threads ?? defaultThreads()) | 0));
+  const threads = Math.max(1, Math.min(MAX_THREADS, (options.threads ?? await defaultThreads()) | 0));
   const single = async (why) => {
     if (why && !options.quiet) console.info(`siglip: running on one thread (${why})`);
     const r = await instantiateWithKernels(goWasm, go, options);
