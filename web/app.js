@@ -343,6 +343,7 @@ async function runClassify() {
     if (seq !== state.classifySeq) return; // a newer request superseded this one
     const ranked = labels.map((label, i) => ({ label, score: probs[i], logit: logits[i] })).sort((a, b) => b.score - a.score);
     state.lastResults = ranked;
+    state.lastClassified = { name: state.image.name, top: ranked[0].label, ms: t2 - t0 };
     renderResults(ranked);
     const cached = model.stats.textCacheHits - before;
     status.textContent = `${Math.round(t2 - t0)} ms · image ${Math.round(t2 - t1)} ms · ${labels.length} labels${cached ? ` (${cached} cached)` : ''}`;

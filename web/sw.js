@@ -14,6 +14,12 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(SHELL);
     // One by one: a missing optional file must not stop the others.
     await Promise.all(CORE.map((u) => cache.add(u).catch(() => {})));
+    // The bundled sample images, listed in presets.json.
+    try {
+      const res = await fetch(new URL('presets.json', self.location.href));
+      const { samples } = await res.json();
+      await Promise.all(samples.map((s) => cache.add(new URL(`samples/${s.file}`, self.location.href)).catch(() => {})));
+    } catch { /* offline at install: the runtime cache fills in later */ }
     await self.skipWaiting();
   })());
 });
