@@ -75,8 +75,8 @@ async function openChannel(mode) {
     }, () => {});
     return ch;
   }
-  const { Worker } = await import('node:worker_threads');
-  const w = new Worker(workerURL, { workerData: { siglipWorker: true } });
+  const wt = await import('node:worker_threads');
+  const w = new wt.Worker(workerURL, { workerData: { siglipWorker: true } });
   const ch = new Channel((m, t) => w.postMessage(m, t), () => w.terminate());
   // An idle model does not keep Node alive; a pending call does.
   w.unref();

@@ -110,6 +110,8 @@ test('errors: a corrupt model file is reported and the page keeps working', asyn
   await page.click('#model-button');
   await page.setInputFiles('#model-file', { name: 'broken.siglip', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
   await page.waitForFunction(() => /Could not load the model “broken\.siglip”/.test(document.querySelector('#banner-text').textContent) && !document.querySelector('#banner').hidden);
+  // The message is the Go module's, not a JavaScript slip.
+  assert.doesNotMatch(await page.textContent('#banner-text'), /before initialization|is not defined|is not a function|undefined|\[object/);
   await page.screenshot({ path: path.join(shots, 'error-model.png') });
   await page.click('#banner-close');
   await page.click('#model-button');
