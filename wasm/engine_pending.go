@@ -1,3 +1,5 @@
+//go:build !siglip_engine
+
 package main
 
 import "errors"

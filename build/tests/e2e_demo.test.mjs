@@ -140,7 +140,7 @@ test('errors: a text file given as an image is reported, the next classification
   await page.click(`.samples button[data-file="${file}"]`);
   const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file);
   assert.equal(await top.jsonValue(), trueLabel(file));
-  assert.equal(await page.isHidden('#banner'), true);
+  assert.equal(await page.isHidden('#banner'), true, `banner still shows: ${await page.textContent('#banner-text')}`);
 });
 
 test('errors: a truncated model file is reported, the loaded model stays in use', needModel, async () => {
