@@ -150,7 +150,8 @@ function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      setModelPill('ready', info.name || name, `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`);
+      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      setModelPill('ready', info.name || name, state.modelDetail);
       onModelChanged();
       return model;
     } catch (err) {
@@ -159,7 +160,7 @@ function loadModel(source) {
         await cache.delete(key).catch(() => {});
       }
       showError(`Could not load the model “${name}”: ${errText(err)}${prev ? ` — still using ${prev[1]}.` : ''}`);
-      if (prev) setModelPill('ready', prev[0].info.name || prev[1], 'previous model kept');
+      if (prev) setModelPill('ready', prev[0].info.name || prev[1], state.modelDetail);
       else setModelPill('error', 'No model', 'load failed');
       throw err;
     } finally {
@@ -295,6 +296,15 @@ $('template').addEventListener('change', (e) => { state.template = e.target.valu
 
 // ---------- classify ----------
 
+function showDropHint(message) {
+  $('preview').hidden = true;
+  $('drop-hint').hidden = false;
+  $('drop-note').textContent = message || 'PNG, JPEG, GIF, WebP or BMP · stays on this device';
+}
+$('preview').addEventListener('error', () => {
+  if ($('preview').src) showDropHint(`Cannot show “${state.image?.name ?? 'this file'}”: it does not look like an image.`);
+});
+
 function setImage(blob, name) {
   const prev = $('preview').src;
   state.image = { blob, name };
@@ -302,6 +312,7 @@ function setImage(blob, name) {
   $('preview').alt = name;
   $('preview').hidden = false;
   $('drop-hint').hidden = true;
+  $('drop-note').textContent = '';
   if (prev.startsWith('blob:')) URL.revokeObjectURL(prev);
   for (const b of document.querySelectorAll('.samples button')) b.classList.toggle('active', b.dataset.file === name);
   runClassify();
@@ -336,6 +347,7 @@ async function runClassify() {
     try {
       img = await model.embedImage(state.image.blob);
     } catch (err) {
+      showDropHint(`“${state.image.name}” is not an image this page can read. Try another file.`);
       throw new Error(`“${state.image.name}” could not be read as an image: ${errText(err)}`);
     }
     const { probs, logits } = await model.scores(img, texts);
@@ -470,7 +482,7 @@ const tag = (() => {
         : el('div', { class: 'none' }, 'no label above the threshold'));
     }
     return el('div', { class: `card${it.error ? ' err' : ''}`, dataset: { name: it.name } },
-      el('img', { src: it.url, alt: it.name, loading: 'lazy' }), body);
+      el('img', { src: it.url, alt: it.name, decoding: 'async' }), body);
   }
 
   function render() {
@@ -589,10 +601,10 @@ const search = (() => {
   };
 
   function card(e, score, top) {
-    return el('div', { class: `card${top ? ' top' : ''}`, dataset: { name: e.name } },
-      el('img', { src: e.url, alt: e.name, loading: 'lazy' }),
+    return el('div', { class: `card${top ? ' best' : ''}`, dataset: { name: e.name } },
+      el('img', { src: e.url, alt: e.name, decoding: 'async' }),
       el('div', { class: 'body' }, el('div', { class: 'fname', title: e.name }, e.name),
-        score == null ? null : el('div', { class: 'rank' }, el('span', {}, 'match'), el('strong', {}, pct(score)))));
+        score == null ? null : el('div', { class: 'rank' }, el('span', {}, 'match'), el('strong', {}, score < 0.001 ? '<0.1%' : pct(score)))));
   }
 
   function renderAll() {
