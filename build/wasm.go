@@ -41,7 +41,10 @@ func buildWasm(dir string) error {
 	}
 	start := time.Now()
 	tmp := filepath.Join(dir, "siglip.wasm.tmp")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", tmp, "./wasm")
+	// -tags simd selects the simd128 kernel calls where kernel/ has them
+	// (web/worker.js loads web/kernels/ with them); without such files the
+	// tag changes nothing.
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "simd", "-o", tmp, "./wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

@@ -150,7 +150,7 @@ function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
       setModelPill('ready', info.name || name, state.modelDetail);
       onModelChanged();
       return model;

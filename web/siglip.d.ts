@@ -28,6 +28,9 @@ export interface ModelInfo {
   bytes: number;
   textBatch: number;
   imageBatch: number;
+  /** Whether the simd128 kernels (web/kernels/) run, and with relaxed SIMD's fused multiply-add. */
+  simd: boolean;
+  relaxedSimd: boolean;
 }
 
 /** Anything with RGBA bytes and a size, like ImageData. */

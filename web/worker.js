@@ -12,6 +12,7 @@
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
 //      embedTexts {handle, texts} → {data, dim};
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
+// info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
 
 // Must equal bindingVersion in wasm/engine.go.
@@ -31,12 +32,45 @@ async function wasmBytes() {
   return res.arrayBuffer();
 }
 
+// instantiate runs Go's module with the simd128 kernels (web/kernels/,
+// via its loader's trampolines) when they are there, else without: a
+// module built with -tags simd then gets a "simd" import object whose
+// `available` answers 0, and Go keeps to its pure-Go kernels.
+async function instantiate(bytes, go) {
+  let loader = null;
+  try {
+    loader = await import('./kernels/loader.mjs');
+  } catch {
+    loader = null;
+  }
+  if (loader) {
+    try {
+      const r = await loader.instantiateWithKernels(bytes, go);
+      return { instance: r.instance, simd: !!r.kernels, relaxedSimd: !!r.relaxed };
+    } catch (err) {
+      if (/stale simd\.wasm/.test(err?.message)) throw err;
+      const r = await loader.instantiateWithKernels(bytes, go, { kernels: null });
+      return { instance: r.instance, simd: false, relaxedSimd: false };
+    }
+  }
+  const module = await WebAssembly.compile(bytes);
+  const simd = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module !== 'simd' || imp.kind !== 'function') continue;
+    simd[imp.name] = (imp.name === 'available' || imp.name === 'relaxed') ? () => 0 : () => {
+      throw new Error(`simd.${imp.name} called without the simd kernels`);
+    };
+  }
+  const instance = await WebAssembly.instantiate(module, { ...go.importObject, simd });
+  return { instance, simd: false, relaxedSimd: false };
+}
+
 // startGo instantiates the Go module and resolves with its API object
 // (globalThis.siglipGo) once main() has installed it.
 async function startGo() {
   const go = new globalThis.Go();
   const ready = new Promise((resolve) => { globalThis.siglipGoReady = resolve; });
-  const { instance } = await WebAssembly.instantiate(await wasmBytes(), go.importObject);
+  const { instance, simd, relaxedSimd } = await instantiate(await wasmBytes(), go);
   let exited = null;
   const run = go.run(instance).then(
     () => { exited = new Error('the Go module exited'); },
@@ -45,7 +79,7 @@ async function startGo() {
   if (api.version !== BINDING_VERSION) {
     throw new Error(`dist/siglip.wasm speaks binding version ${api.version}, this worker.js ${BINDING_VERSION}: rebuild with "go run ./build wasm"`);
   }
-  return { api, dead: () => exited };
+  return { api, dead: () => exited, runtime: { simd, relaxedSimd } };
 }
 
 // Decoding in the browser is the fallback for formats the Go decoders do
@@ -95,7 +129,7 @@ export function createHost() {
     const g = await goStarted;
     const dead = g.dead();
     if (dead) throw dead;
-    return g.api;
+    return g;
   };
 
   async function embedImages(api, handle, images) {
@@ -124,13 +158,13 @@ export function createHost() {
   }
 
   async function run(msg) {
-    const api = await ensure();
+    const { api, runtime } = await ensure();
     switch (msg.op) {
       case 'start': return { version: api.version };
       case 'load': {
         const handle = await api.load(msg.bytes);
         const info = await api.info(handle);
-        return { handle, info: { ...info } };
+        return { handle, info: { ...info, ...runtime } };
       }
       case 'unload': return api.unload(msg.handle);
       case 'embedImages': return embedImages(api, msg.handle, msg.images);
