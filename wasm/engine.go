@@ -46,7 +46,7 @@ func (m modelInfo) toMap() map[string]any {
 		"textLayers":    m.TextLayers,
 		"quantization":  m.Quantization,
 		"bytes":         m.Bytes,
-		"textBatch":     maxTextsPerCall,
+		"textBatch":     preferredTextBatch,
 		"imageBatch":    maxImagesPerCall,
 	}
 }

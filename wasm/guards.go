@@ -9,12 +9,15 @@ import (
 // web/siglip.js (it reads textBatch/imageBatch from info), so that the
 // worker can report progress and no single call holds gigabytes.
 const (
-	maxTextsPerCall  = 256
-	maxImagesPerCall = 64
-	maxTextBytes     = 4096       // a label longer than this is surely a mistake (64 tokens is ~300 bytes)
-	maxImageSide     = 16384      // pixels; the decoder in imageproc has its own limits for encoded files
-	maxModelBytes    = 4 << 30    // wasm32 cannot address more
-	minModelBytes    = 64         // below this, not even a header
+	// preferredTextBatch is what siglip.js sends per call: small enough
+	// that a long label list reports progress as it goes.
+	preferredTextBatch = 32
+	maxTextsPerCall    = 256
+	maxImagesPerCall   = 64
+	maxTextBytes       = 4096    // a label longer than this is surely a mistake (64 tokens is ~300 bytes)
+	maxImageSide       = 16384   // pixels; the decoder in imageproc has its own limits for encoded files
+	maxModelBytes      = 4 << 30 // wasm32 cannot address more
+	minModelBytes      = 64      // below this, not even a header
 )
 
 // cleanTexts checks a batch of texts and replaces invalid UTF-8 by U+FFFD

@@ -233,6 +233,24 @@ function onModelChanged() {
   tag.reset();
   search.load();
   if (state.image) runClassify();
+  else warmPrompts();
+}
+
+// warmPrompts embeds the current labels in the background right after a
+// model loads, so the first classification only has the image left to do.
+async function warmPrompts() {
+  const model = state.model;
+  const template = $('template').value;
+  if (!model || !template.includes('{}') || !state.labels.length) return;
+  const status = $('classify-status');
+  try {
+    await model.embedText(state.labels.map((l) => formatPrompt(template, l)), {
+      onProgress: (done, total) => { if (!state.image) status.textContent = `Preparing the labels… ${done} of ${total}`; },
+    });
+    if (!state.image) status.textContent = 'Ready: choose an image.';
+  } catch {
+    if (!state.image) status.textContent = '';
+  }
 }
 
 // ---------- labels, presets ----------
@@ -341,7 +359,10 @@ async function runClassify() {
     const t0 = performance.now();
     const before = model.stats.textCacheHits;
     const prompts = labels.map((l) => formatPrompt(template, l));
-    const texts = await model.embedText(prompts);
+    const texts = await model.embedText(prompts, {
+      onProgress: (done, total) => { if (seq === state.classifySeq) status.textContent = `Reading the labels… ${done} of ${total}`; },
+    });
+    if (seq === state.classifySeq) status.textContent = 'Looking at the image…';
     const t1 = performance.now();
     let img;
     try {

@@ -237,6 +237,7 @@ export class SigLIP {
     /** Model description: imageSize, embedDim, maxTextTokens, name, ... */
     this.info = Object.freeze(info);
     this._texts = new Map(); // prompt → Float32Array, per model
+    this._inflight = new Map(); // prompt → Promise of the batch embedding it
     this.stats = { textCacheHits: 0, textCacheMisses: 0 };
   }
 
@@ -266,22 +267,44 @@ export class SigLIP {
    * Embeds text: a string gives one Float32Array, an array gives an array.
    * Embeddings are cached per model, so repeated labels cost nothing.
    */
-  async embedText(texts, { onProgress } = {}) {
+  async embedText(texts, { onProgress } = {}, retried = false) {
     const single = typeof texts === 'string';
     const list = single ? [texts] : texts;
     if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) throw new TypeError('embedText takes a string or an array of strings');
     if (list.length === 0) return [];
-    const missing = [...new Set(list.filter((t) => !this._texts.has(t)))];
+    const unique = [...new Set(list)];
+    const missing = unique.filter((t) => !this._texts.has(t) && !this._inflight.has(t));
+    const waiting = unique.filter((t) => this._inflight.has(t));
     this.stats.textCacheHits += list.length - missing.length;
     this.stats.textCacheMisses += missing.length;
-    const batch = this.info.textBatch || 64;
+    const batch = this.info.textBatch || 32;
+    let done = 0;
+    const batches = [];
+    const local = new Map();
     for (let i = 0; i < missing.length; i += batch) {
       const part = missing.slice(i, i + batch);
-      const { data, dim } = await this._call('embedTexts', { texts: part });
-      part.forEach((t, j) => this._remember(t, data.slice(j * dim, (j + 1) * dim)));
-      onProgress?.(Math.min(i + batch, missing.length), missing.length);
+      // Texts in flight are shared: a second caller (e.g. the page's
+      // warm-up and a click) waits for the same batch instead of redoing it.
+      const p = this._call('embedTexts', { texts: part }).then(({ data, dim }) => {
+        part.forEach((t, j) => {
+          const emb = data.slice(j * dim, (j + 1) * dim);
+          local.set(t, emb);
+          this._remember(t, emb);
+        });
+        done += part.length;
+        onProgress?.(done, missing.length);
+      }).finally(() => part.forEach((t) => this._inflight.delete(t)));
+      part.forEach((t) => this._inflight.set(t, p));
+      batches.push(p);
     }
-    const out = list.map((t) => this._texts.get(t));
+    await Promise.all([...batches, ...new Set(waiting.map((t) => this._inflight.get(t)))]);
+    const get = (t) => local.get(t) ?? this._texts.get(t);
+    if (!retried && list.some((t) => !get(t))) {
+      // The cache dropped an entry another caller embedded (over
+      // TEXT_CACHE_LIMIT texts): embed what is left, once.
+      return this.embedText(texts, { onProgress }, true);
+    }
+    const out = list.map(get);
     return single ? out[0] : out;
   }
 

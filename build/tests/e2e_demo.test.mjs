@@ -117,19 +117,63 @@ test('errors: a corrupt model file is reported and the page keeps working', asyn
   await page.click('#model-button');
 });
 
-test('classify: top-1 of each of the 12 demo samples is the label in its file name', needModel, async () => {
+test('classify: top-1 of each of the 12 demo samples is the label in its file name', needModel, async (t) => {
   await page.waitForSelector('#model-dot.ready');
   assert.equal(await page.inputValue('#template'), 'a photo of a {}');
   const labels = await page.evaluate(() => siglipDemo.labels);
   assert.equal(labels.length, 48);
   assert.deepEqual(labels.map((l) => `a photo of a ${l}`), meta.prompts);
+  const times = [];
   for (const file of meta.samples) {
     await page.click(`.samples button[data-file="${file}"]`);
     const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file, { timeout: 60000 });
     assert.equal(await top.jsonValue(), trueLabel(file), file);
+    times.push(Math.round(await page.evaluate(() => siglipDemo.lastClassified.ms)));
   }
+  t.diagnostic(`page classify times (ms, 48 labels, first includes the prompts): ${times.join(' ')}`);
   assert.match(await page.textContent('#classify-status'), /\d+ ms/);
   await page.screenshot({ path: path.join(shots, 'classify.png') });
+});
+
+test('API in the page: HTMLImageElement, ImageBitmap, ImageData, Blob and bytes give the same embedding', needModel, async (t) => {
+  const file = meta.samples[3];
+  const r = await page.evaluate(async (file) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load('/web/models/demo-q8.siglip');
+    try {
+      const blob = await (await fetch(`/web/samples/${file}`)).blob();
+      const img = new Image();
+      img.src = URL.createObjectURL(blob);
+      await img.decode();
+      const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      c.drawImage(bitmap, 0, 0);
+      const imageData = c.getImageData(0, 0, bitmap.width, bitmap.height);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      const ref = await model.embedImage(blob);
+      const cos = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
+      const out = { dim: ref.length, info: model.info };
+      for (const [name, input] of [['img', img], ['bitmap', bitmap], ['imageData', imageData], ['bytes', bytes], ['buffer', bytes.buffer]]) {
+        out[name] = cos(ref, await model.embedImage(input));
+      }
+      out.bitmapStillUsable = bitmap.width > 0;
+      const top = await model.classify(img, ['red square', 'white triangle', 'blue circle'], { template: 'a photo of a {}' });
+      out.top = top[0].label;
+      out.sorted = top.every((t, i) => i === 0 || t.score <= top[i - 1].score);
+      await model.classify(blob, []).then(() => { out.empty = 'no error'; }, (e) => { out.empty = e.message; });
+      return out;
+    } finally {
+      model.dispose();
+    }
+  }, file);
+  t.diagnostic(`cosine to the Blob path: img ${r.img}, bitmap ${r.bitmap}, imageData ${r.imageData}, bytes ${r.bytes}; simd ${r.info.simd}`);
+  assert.equal(r.dim, 128);
+  for (const k of ['img', 'bitmap', 'imageData', 'bytes', 'buffer']) assert.ok(r[k] > 0.999, `${k}: cosine ${r[k]} to the Blob path`);
+  assert.equal(r.bytes, r.buffer);
+  assert.ok(r.bitmapStillUsable);
+  assert.equal(r.top, 'white triangle');
+  assert.ok(r.sorted);
+  assert.match(r.empty, /no labels/);
 });
 
 test('errors: a text file given as an image is reported, the next classification works', needModel, async () => {
