@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/sbinet/npyio v0.6.0
 	github.com/x448/float16 v0.8.4
+	golang.org/x/image v0.48.0
 )
 
 require (

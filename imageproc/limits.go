@@ -1,0 +1,28 @@
+package imageproc
+
+import "fmt"
+
+// MaxPixels is the largest image area accepted (36 megapixels). It admits a
+// 4032×3024 phone photo (12.2 MP) and a 6000×6000 image, and refuses the
+// 40-megapixel images the product treats as bad input: decoding one would
+// need 160 MB of RGBA in a browser tab before any resizing happens.
+const MaxPixels = 36_000_000
+
+// MaxSide is the largest width or height accepted (the JPEG format's own limit).
+const MaxSide = 65535
+
+// checkDims validates image dimensions against the limits; what names the
+// input in the error (a format, "RGBA buffer").
+func checkDims(what string, w, h int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("imageproc: %s has empty dimensions %d×%d", what, w, h)
+	}
+	if w > MaxSide || h > MaxSide {
+		return fmt.Errorf("imageproc: %s is %d×%d, a side exceeds the limit of %d pixels", what, w, h, MaxSide)
+	}
+	if int64(w)*int64(h) > MaxPixels {
+		return fmt.Errorf("imageproc: %s is %d×%d = %.1f megapixels, above the limit of %.0f megapixels",
+			what, w, h, float64(w)*float64(h)/1e6, float64(MaxPixels)/1e6)
+	}
+	return nil
+}
