@@ -37,7 +37,7 @@ function el(tag, props = {}, ...children) {
 }
 
 function mb(n) { return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} kB`; }
-function pct(p) { return p >= 0.995 ? '100%' : p < 0.001 ? '0%' : `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`; }
+function pct(p) { return p >= 0.995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`; }
 function errText(err) { return (err && err.message) ? err.message : String(err); }
 
 function showError(message) {
@@ -625,7 +625,7 @@ const search = (() => {
     return el('div', { class: `card${top ? ' best' : ''}`, dataset: { name: e.name } },
       el('img', { src: e.url, alt: e.name, decoding: 'async' }),
       el('div', { class: 'body' }, el('div', { class: 'fname', title: e.name }, e.name),
-        score == null ? null : el('div', { class: 'rank' }, el('span', {}, 'match'), el('strong', {}, score < 0.001 ? '<0.1%' : pct(score)))));
+        score == null ? null : el('div', { class: 'rank' }, el('span', {}, 'match'), el('strong', {}, pct(score)))));
   }
 
   function renderAll() {
