@@ -421,26 +421,31 @@ $('image-file').addEventListener('change', (e) => {
   e.target.value = '';
   if (f) setImage(f, f.name);
 });
-for (const [zone, onFiles] of [[drop, (fs) => fs[0] && setImage(fs[0], fs[0].name)],
-  [$('panel-tag'), (fs) => tag.run(fs)], [$('panel-search'), (fs) => search.add(fs)]]) {
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const files = [...e.dataTransfer.files];
-    if (files.length) onFiles(files);
-  });
+// Files dropped anywhere go to the open tab (and never make the browser
+// navigate away to the file); the drop zones only light up.
+function routeFiles(files) {
+  const tab = currentTab();
+  if (tab === 'tag') tag.run(files);
+  else if (tab === 'search') search.add(files);
+  else setImage(files[0], files[0].name || 'pasted image');
 }
+for (const zone of [drop, $('panel-tag'), $('panel-search')]) {
+  zone.addEventListener('dragover', () => zone.classList.add('over'));
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', () => zone.classList.remove('over'));
+}
+document.addEventListener('dragover', (e) => e.preventDefault());
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  const files = [...(e.dataTransfer?.files ?? [])];
+  if (files.length) routeFiles(files);
+});
 document.addEventListener('paste', (e) => {
   if (e.target instanceof HTMLInputElement && e.target.type !== 'file') return;
   const files = [...(e.clipboardData?.files ?? [])];
   if (!files.length) return;
   e.preventDefault();
-  const tab = currentTab();
-  if (tab === 'tag') tag.run(files);
-  else if (tab === 'search') search.add(files);
-  else setImage(files[0], files[0].name || 'pasted image');
+  routeFiles(files);
 });
 
 async function sampleBlob(s) {

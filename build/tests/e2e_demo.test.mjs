@@ -176,6 +176,20 @@ test('API in the page: HTMLImageElement, ImageBitmap, ImageData, Blob and bytes 
   assert.match(r.empty, /no labels/);
 });
 
+test('classify: an image dropped on the page, then one pasted, is classified', needModel, async () => {
+  for (const [kind, file] of [['drop', meta.samples[8]], ['paste', meta.samples[4]]]) {
+    await page.evaluate(async ({ kind, file }) => {
+      const blob = await (await fetch(`/web/samples/${file}`)).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], file, { type: 'image/png' }));
+      if (kind === 'drop') document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      else document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, { kind, file });
+    const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file, { timeout: 60000 });
+    assert.equal(await top.jsonValue(), trueLabel(file), kind);
+  }
+});
+
 test('errors: a text file given as an image is reported, the next classification works', needModel, async () => {
   await page.setInputFiles('#image-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('this is not an image\n') });
   await page.waitForFunction(() => !document.querySelector('#banner').hidden && /notes\.txt.*could not be read as an image/.test(document.querySelector('#banner-text').textContent));
