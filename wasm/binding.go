@@ -162,19 +162,20 @@ func (b *binding) embedImagesRGBA(args []js.Value) (func() (any, error), error) 
 	}
 	imgs := make([]rgbaImage, len(list))
 	for i, v := range list {
+		name := imageName(len(list), i)
 		if v.Type() != js.TypeObject {
-			return nil, fmt.Errorf("image %d: want {rgba, width, height}, got %s", i, v.Type())
+			return nil, fmt.Errorf("%s: want {rgba, width, height}, got %s", name, v.Type())
 		}
 		w, h := v.Get("width"), v.Get("height")
 		if w.Type() != js.TypeNumber || h.Type() != js.TypeNumber {
-			return nil, fmt.Errorf("image %d: width and height must be numbers", i)
+			return nil, fmt.Errorf("%s: width and height must be numbers", name)
 		}
-		pix, err := bytesArg(v.Get("rgba"), fmt.Sprintf("image %d pixels", i))
+		pix, err := bytesArg(v.Get("rgba"), name+" pixels")
 		if err != nil {
 			return nil, err
 		}
 		if err := checkRGBA(len(pix), w.Int(), h.Int()); err != nil {
-			return nil, fmt.Errorf("image %d: %w", i, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		imgs[i] = rgbaImage{pix, w.Int(), h.Int()}
 	}
@@ -205,11 +206,12 @@ func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), erro
 	}
 	files := make([][]byte, len(list))
 	for i, v := range list {
-		if files[i], err = bytesArg(v, fmt.Sprintf("image %d", i)); err != nil {
+		name := imageName(len(list), i)
+		if files[i], err = bytesArg(v, name); err != nil {
 			return nil, err
 		}
 		if len(files[i]) == 0 {
-			return nil, fmt.Errorf("image %d is empty (0 bytes)", i)
+			return nil, fmt.Errorf("%s is empty (0 bytes)", name)
 		}
 	}
 	return func() (any, error) {
@@ -299,6 +301,14 @@ func (b *binding) scores(args []js.Value) (func() (any, error), error) {
 		}
 		return map[string]any{"logits": float32Array(logits), "probs": float32Array(probs)}, nil
 	}, nil
+}
+
+// imageName names image i of n in messages ("image" when it is the only one).
+func imageName(n, i int) string {
+	if n == 1 {
+		return "the image"
+	}
+	return fmt.Sprintf("image %d", i)
 }
 
 func prefixIndex(n, i int, err error) error {

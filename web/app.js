@@ -479,6 +479,13 @@ for (const t of document.querySelectorAll('.tabs button')) {
     }
     history.replaceState(null, '', `#${t.id.replace('tab-', '')}`);
   });
+  t.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const all = [...document.querySelectorAll('.tabs button')];
+    const next = all[(all.indexOf(t) + (e.key === 'ArrowRight' ? 1 : all.length - 1)) % all.length];
+    next.click();
+    next.focus();
+  });
 }
 
 // ---------- tag ----------
