@@ -32,6 +32,38 @@
 //
 //	Data[((p*Kp/2 + k/2)*8 + j)*2 + k%2] = Q[8p+j][k]   (0 where padded)
 //
+// # API (every form implements exactly these signatures)
+//
+// All matrices are flat, row-major []float32 with explicit sizes; no
+// kernel allocates (MatMulQ8's Scratch grows once, on first use), and the
+// pure-Go forms split work across goroutines when GOMAXPROCS > 1 and run
+// inline when it is 1 (js/wasm).
+//
+//	func PackF32(w []float32, n, k int) (*PackedF32, error)
+//	func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error)
+//	func QuantizeRow(q []int8, a []float32) float32
+//
+//	// dst[m][N] = a[m][K]·Wᵀ + bias (bias may be nil; dst must not overlap a)
+//	func MatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32)
+//	func MatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch)
+//	type Scratch struct{ Q []int8; Scale []float32 } // zero value ready to use
+//
+//	// rows of src[m][n]; dst may equal src
+//	func LayerNorm(dst, src []float32, m, n int, gamma, beta []float32, eps float32)
+//	func GELUTanh(x []float32)           // in place, gelu_pytorch_tanh
+//	func GELUErf(x []float32)            // in place, exact GELU
+//	func SoftmaxRows(x []float32, m, n int) // in place
+//
+//	// Unmasked multi-head attention; row i of head h of X is
+//	// x[i*xStride + h*hd : … + hd]. scores: ≥ heads·sq·sk floats of scratch.
+//	func Attention(dst []float32, dstStride int, q []float32, qStride int,
+//		k []float32, kStride int, v []float32, vStride int,
+//		sq, sk, heads, hd int, scores []float32)
+//
+// The references (ref.go, ref_attention.go) have the same shapes:
+// RefMatMulF32, RefMatMulQ8 (no scratch), RefLayerNorm, RefGELUTanh,
+// RefGELUErf, RefSoftmaxRows, RefAttention (no scores scratch).
+//
 // # Int8 matmul semantics (bit-exact across forms)
 //
 // MatMulQ8 quantizes each row r of the activations A[M][K] symmetrically:

@@ -1,14 +1,18 @@
 package refdata
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
-
-	"github.com/sbinet/npyio"
-	"github.com/sbinet/npyio/npz"
 )
 
 // Array is one NumPy array: its shape and its values widened to float64
@@ -38,6 +42,9 @@ func (a Array) Ints() []int {
 	return out
 }
 
+// String describes the array's shape and size, for logs.
+func (a Array) String() string { return fmt.Sprintf("%v (%d values)", a.Shape, len(a.F64)) }
+
 // Path resolves a path relative to the repository's testdata/ folder, from
 // any package directory.
 func Path(rel string) string {
@@ -46,43 +53,150 @@ func Path(rel string) string {
 }
 
 // LoadNPZ reads every array of a .npz file (path relative to testdata/).
+// Keys lose their ".npy" suffix.
 func LoadNPZ(rel string) (map[string]Array, error) {
-	r, err := npz.Open(Path(rel))
+	b, err := os.ReadFile(Path(rel))
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
 	out := make(map[string]Array)
-	for _, k := range r.Keys() {
-		h := r.Header(k)
-		a, err := readArray(h.Descr.Type, h.Descr.Shape, func(ptr any) error { return r.Read(k, ptr) })
+	for _, f := range zr.File {
+		rc, err := f.Open()
 		if err != nil {
-			return nil, fmt.Errorf("%s[%s]: %w", rel, k, err)
+			return nil, fmt.Errorf("%s[%s]: %w", rel, f.Name, err)
 		}
-		if h.Descr.Fortran {
-			a = a.fromFortran()
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s[%s]: %w", rel, f.Name, err)
 		}
-		out[strings.TrimSuffix(k, ".npy")] = a
+		a, err := ParseNPY(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%s]: %w", rel, f.Name, err)
+		}
+		out[strings.TrimSuffix(f.Name, ".npy")] = a
 	}
 	return out, nil
 }
 
 // LoadNPY reads one .npy file (path relative to testdata/).
 func LoadNPY(rel string) (Array, error) {
-	f, err := os.Open(Path(rel))
+	b, err := os.ReadFile(Path(rel))
 	if err != nil {
 		return Array{}, err
 	}
-	defer f.Close()
-	r, err := npyio.NewReader(f)
+	a, err := ParseNPY(b)
 	if err != nil {
-		return Array{}, err
+		return Array{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	a, err := readArray(r.Header.Descr.Type, r.Header.Descr.Shape, r.Read)
-	if err == nil && r.Header.Descr.Fortran {
+	return a, nil
+}
+
+var (
+	descrRE   = regexp.MustCompile(`'descr':\s*'([<>|=]?)([a-z])(\d+)'`)
+	fortranRE = regexp.MustCompile(`'fortran_order':\s*(True|False)`)
+	shapeRE   = regexp.MustCompile(`'shape':\s*\(([^)]*)\)`)
+)
+
+// ParseNPY decodes a NumPy .npy file (format versions 1–3, little-endian
+// or byte-sized dtypes f2/f4/f8, i1–i8, u1–u8, b1). It is written by hand,
+// not with npyio, because npyio's reflection-based reader takes minutes
+// for a megabyte under js/wasm.
+func ParseNPY(b []byte) (Array, error) {
+	if len(b) < 10 || string(b[:6]) != "\x93NUMPY" {
+		return Array{}, fmt.Errorf("not a .npy file")
+	}
+	var hlen, start int
+	switch b[6] {
+	case 1:
+		hlen, start = int(binary.LittleEndian.Uint16(b[8:10])), 10
+	case 2, 3:
+		if len(b) < 12 {
+			return Array{}, fmt.Errorf("truncated .npy header")
+		}
+		hlen, start = int(binary.LittleEndian.Uint32(b[8:12])), 12
+	default:
+		return Array{}, fmt.Errorf(".npy version %d unsupported", b[6])
+	}
+	if start+hlen > len(b) {
+		return Array{}, fmt.Errorf("truncated .npy header")
+	}
+	hdr := string(b[start : start+hlen])
+	data := b[start+hlen:]
+	dm := descrRE.FindStringSubmatch(hdr)
+	sm := shapeRE.FindStringSubmatch(hdr)
+	fm := fortranRE.FindStringSubmatch(hdr)
+	if dm == nil || sm == nil || fm == nil {
+		return Array{}, fmt.Errorf("cannot parse .npy header %q", hdr)
+	}
+	if dm[1] == ">" {
+		return Array{}, fmt.Errorf("big-endian .npy unsupported")
+	}
+	a := Array{Shape: []int{}}
+	n := 1
+	for _, s := range strings.Split(sm[1], ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		d, err := strconv.Atoi(s)
+		if err != nil || d < 0 {
+			return Array{}, fmt.Errorf("bad shape %q", sm[1])
+		}
+		a.Shape = append(a.Shape, d)
+		n *= d
+	}
+	size, _ := strconv.Atoi(dm[3])
+	if len(data) < n*size {
+		return Array{}, fmt.Errorf("%d data bytes for %d elements of %s%s", len(data), n, dm[2], dm[3])
+	}
+	a.F64 = make([]float64, n)
+	kind := dm[2] + dm[3]
+	isInt := dm[2] == "i" || dm[2] == "u" || dm[2] == "b"
+	if isInt {
+		a.I64 = make([]int64, n)
+	}
+	le := binary.LittleEndian
+	for i := 0; i < n; i++ {
+		p := data[i*size:]
+		var iv int64
+		switch kind {
+		case "f8":
+			a.F64[i] = math.Float64frombits(le.Uint64(p))
+		case "f4":
+			a.F64[i] = float64(math.Float32frombits(le.Uint32(p)))
+		case "i8":
+			iv = int64(le.Uint64(p))
+		case "i4":
+			iv = int64(int32(le.Uint32(p)))
+		case "i2":
+			iv = int64(int16(le.Uint16(p)))
+		case "i1":
+			iv = int64(int8(p[0]))
+		case "u8":
+			iv = int64(le.Uint64(p))
+		case "u4":
+			iv = int64(le.Uint32(p))
+		case "u2":
+			iv = int64(le.Uint16(p))
+		case "u1", "b1":
+			iv = int64(p[0])
+		default:
+			return Array{}, fmt.Errorf("unsupported dtype %q", kind)
+		}
+		if isInt {
+			a.I64[i] = iv
+			a.F64[i] = float64(iv)
+		}
+	}
+	if fm[1] == "True" {
 		a = a.fromFortran()
 	}
-	return a, err
+	return a, nil
 }
 
 // fromFortran reorders column-major values into row-major order.
@@ -95,7 +209,6 @@ func (a Array) fromFortran() Array {
 	}
 	idx := make([]int, len(a.Shape))
 	for c := 0; c < n; c++ { // c walks row-major order
-		// column-major offset of idx
 		off, stride := 0, 1
 		for d := 0; d < len(a.Shape); d++ {
 			off += idx[d] * stride
@@ -115,90 +228,3 @@ func (a Array) fromFortran() Array {
 	}
 	return Array{Shape: a.Shape, F64: f64, I64: i64}
 }
-
-func readArray(dtype string, shape []int, read func(any) error) (Array, error) {
-	a := Array{Shape: append([]int{}, shape...)}
-	switch dtype[1:] {
-	case "f8":
-		return a, read(&a.F64)
-	case "f4":
-		var v []float32
-		if err := read(&v); err != nil {
-			return a, err
-		}
-		a.F64 = make([]float64, len(v))
-		for i, x := range v {
-			a.F64[i] = float64(x)
-		}
-		return a, nil
-	case "i8", "i4", "i2", "i1", "u1", "u2", "u4", "b1":
-		var v []int64
-		if err := readInts(dtype[1:], read, &v); err != nil {
-			return a, err
-		}
-		a.I64 = v
-		a.F64 = make([]float64, len(v))
-		for i, x := range v {
-			a.F64[i] = float64(x)
-		}
-		return a, nil
-	}
-	return a, fmt.Errorf("unsupported dtype %q", dtype)
-}
-
-func readInts(kind string, read func(any) error, out *[]int64) error {
-	conv := func(n int, at func(int) int64) {
-		*out = make([]int64, n)
-		for i := range *out {
-			(*out)[i] = at(i)
-		}
-	}
-	switch kind {
-	case "i8":
-		return read(out)
-	case "i4":
-		var v []int32
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "i2":
-		var v []int16
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "i1":
-		var v []int8
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "u1":
-		var v []uint8
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "u2":
-		var v []uint16
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "u4":
-		var v []uint32
-		err := read(&v)
-		conv(len(v), func(i int) int64 { return int64(v[i]) })
-		return err
-	case "b1":
-		var v []bool
-		err := read(&v)
-		conv(len(v), func(i int) int64 {
-			if v[i] {
-				return 1
-			}
-			return 0
-		})
-		return err
-	}
-	return fmt.Errorf("unsupported integer dtype %q", kind)
-}
-
-// String describes the array's shape and size, for logs.
-func (a Array) String() string { return fmt.Sprintf("%v (%d values)", a.Shape, len(a.F64)) }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sbinet/npyio"
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
+)
+
+func TestEmbedTiny(t *testing.T) {
+	g, err := refdata.LoadNPZ("tiny/golden.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, v any) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := npyio.Write(f, v); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// 1-D arrays: the CLI accepts [seq] and [C,H,W] as a batch of one.
+	ids := g["input_ids"].I64[:64]
+	px := g["pixel_values"].F32()[:3*256*256]
+	var out bytes.Buffer
+	embedOut = &out
+	defer func() { embedOut = os.Stdout }()
+	err = runEmbed([]string{"--model", refdata.Path("tiny"), "--input-ids", write("ids.npy", ids),
+		"--pixel-values", write("px.npy", px)})
+	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("shape [196608]")) {
+		t.Fatalf("flat pixel array: error %v", err)
+	}
+	px4 := filepath.Join(dir, "px4.npy")
+	writeNPYF32(t, px4, []int{1, 3, 256, 256}, px)
+	err = runEmbed([]string{"--model", refdata.Path("tiny"), "--input-ids", write("ids.npy", ids), "--pixel-values", px4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res map[string][][]float64
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := g["fp64/text_embeds"].F64[:64]
+	for i, v := range res["text_embeds"][0] {
+		if math.Abs(v-want[i]) > 1e-5 {
+			t.Fatalf("text_embeds[0][%d] = %v, golden %v", i, v, want[i])
+		}
+	}
+	if l, w := res["logits_per_image"][0][0], g["fp64/logits_per_image"].F64[0]; math.Abs(l-w) > 1e-4 {
+		t.Fatalf("logits_per_image[0][0] = %v, golden %v", l, w)
+	}
+	if p := res["probs_per_image"][0][0]; math.Abs(p-1/(1+math.Exp(-res["logits_per_image"][0][0]))) > 1e-7 {
+		t.Fatalf("probs_per_image[0][0] = %v is not sigmoid(logit)", p)
+	}
+	out.Reset()
+	if err := runEmbed([]string{"--config", refdata.Path("tiny/config.json"), "--formula-weights", "--input-ids", write("ids.npy", ids)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := runEmbed([]string{"--model", refdata.Path("tiny"), "--text", "a cat"}); err == nil {
+		t.Fatal("--text must say it is not available yet")
+	}
+}
+
+func writeNPYF32(t *testing.T, path string, shape []int, v []float32) {
+	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d, %d), }", shape[0], shape[1], shape[2], shape[3])
+	for (10+len(hdr)+1)%64 != 0 {
+		hdr += " "
+	}
+	hdr += "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY\x01\x00")
+	_ = binary.Write(&b, binary.LittleEndian, uint16(len(hdr)))
+	b.WriteString(hdr)
+	_ = binary.Write(&b, binary.LittleEndian, v)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,69 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/siglip-wasm/siglip-wasm/safetensors"
+)
+
+// FromSafetensors is a WeightSource over a parsed HF model.safetensors
+// (F32, F16 or BF16 tensors). Linears are packed into float32 panels (a
+// copy); F32 floats and embeddings alias the file's bytes when aligned, so
+// the buffer must outlive the model and must not be modified.
+func FromSafetensors(f *safetensors.File) WeightSource { return stSource{f} }
+
+type stSource struct{ f *safetensors.File }
+
+func (s stSource) tensor(name string, shape []int) ([]float32, error) {
+	t, ok := s.f.Tensor(name)
+	if !ok {
+		return nil, fmt.Errorf("model: weights have no tensor %q (want shape %v)", name, shape)
+	}
+	if !sameShape(t.Shape, shape) {
+		return nil, fmt.Errorf("model: tensor %q has shape %v, want %v", name, t.Shape, shape)
+	}
+	switch t.DType {
+	case safetensors.F32, safetensors.F16, safetensors.BF16:
+	default:
+		return nil, fmt.Errorf("model: tensor %q has dtype %s, want F32, F16 or BF16", name, t.DType)
+	}
+	v, err := t.Float32s()
+	if err != nil {
+		return nil, fmt.Errorf("model: %v", err)
+	}
+	return v, nil
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s stSource) Float(name string, shape ...int) ([]float32, error) { return s.tensor(name, shape) }
+
+func (s stSource) Linear(name string, shape ...int) (Linear, error) {
+	out, in, err := linearDims(name, shape)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.tensor(name, shape)
+	if err != nil {
+		return nil, err
+	}
+	return NewF32Linear(w, out, in)
+}
+
+func (s stSource) Embedding(name string, vocab, hidden int) (Embedding, error) {
+	w, err := s.tensor(name, []int{vocab, hidden})
+	if err != nil {
+		return nil, err
+	}
+	return &FloatEmbedding{Table: w, Width: hidden}, nil
+}
