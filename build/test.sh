@@ -19,6 +19,13 @@ if [ -n "$wasm_pkgs" ]; then
   GOOS=js GOARCH=wasm go test -short -timeout 30m $wasm_pkgs
 fi
 
+echo "== simd128 kernels (assembled .wasm up to date; conformance under Node and Chromium)"
+go run ./build kernels --check
+GOOS=js GOARCH=wasm go vet -tags simd ./kernel/ ./model/
+GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/ ./model/
+SIGLIP_SIMD=off GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/
+GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/chromium_exec" ./kernel/
+
 if ls build/tests/*.test.mjs >/dev/null 2>&1; then
   echo "== node --test build/tests (Node and headless Chromium)"
   node --test --test-concurrency=1 build/tests/

@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/sbinet/npyio"
+	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
+	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 func init() {
@@ -32,7 +34,7 @@ func runEmbed(args []string) error {
 	modelPath := fs.String("model", "", "Hugging Face snapshot directory (config.json + model.safetensors) or a model.safetensors file")
 	configPath := fs.String("config", "", "config.json (with --formula-weights, or to override the one beside --model)")
 	formula := fs.Bool("formula-weights", false, "use the reference formula weights for --config instead of a weights file")
-	tok := fs.String("tokenizer", "", "spiece.model for --text")
+	tok := fs.String("tokenizer", "", "spiece.model or tokenizer.json for --text (default: the one beside --model)")
 	idsPath := fs.String("input-ids", "", "token ids as .npy, integer [n, seq] or [seq]")
 	pxPath := fs.String("pixel-values", "", "preprocessed images as .npy, float [n, C, H, W] or [C, H, W]")
 	var images, texts multiFlag
@@ -44,11 +46,14 @@ func runEmbed(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if len(images) > 0 || len(texts) > 0 || *tok != "" {
-		return errors.New("--image, --text and --tokenizer are not available yet (the tokenizer and image preprocessing are not wired in); use --input-ids and --pixel-values")
+	if *idsPath == "" && *pxPath == "" && len(images) == 0 && len(texts) == 0 {
+		return errors.New("nothing to embed: give --image/--text, or --input-ids and/or --pixel-values")
 	}
-	if *idsPath == "" && *pxPath == "" {
-		return errors.New("nothing to embed: give --input-ids and/or --pixel-values")
+	if len(texts) > 0 && *idsPath != "" {
+		return errors.New("give --text or --input-ids, not both")
+	}
+	if len(images) > 0 && *pxPath != "" {
+		return errors.New("give --image or --pixel-values, not both")
 	}
 	m, err := loadModel(*modelPath, *configPath, *formula)
 	if err != nil {
@@ -57,15 +62,27 @@ func runEmbed(args []string) error {
 	var ids []int32
 	nTxt, nImg := 0, 0
 	var pixels []float32
-	if *idsPath != "" {
+	switch {
+	case *idsPath != "":
 		if ids, nTxt, err = readIDs(*idsPath); err != nil {
 			return err
 		}
+	case len(texts) > 0:
+		if ids, err = tokenizeTexts(texts, *tok, *modelPath, m.Config.TextConfig.MaxPositionEmbeddings); err != nil {
+			return err
+		}
+		nTxt = len(texts)
 	}
-	if *pxPath != "" {
+	switch {
+	case *pxPath != "":
 		if pixels, nImg, err = readPixels(*pxPath, m.Config.VisionConfig); err != nil {
 			return err
 		}
+	case len(images) > 0:
+		if pixels, err = preprocessImages(images, m.Config.VisionConfig); err != nil {
+			return err
+		}
+		nImg = len(images)
 	}
 	p, err := m.NewPlan(nImg, nTxt)
 	if err != nil {
@@ -96,6 +113,58 @@ func runEmbed(args []string) error {
 	}
 	enc := json.NewEncoder(embedOut)
 	return enc.Encode(out)
+}
+
+// tokenizeTexts runs SigLIP's text pipeline (padding to the model's
+// max_position_embeddings) with the tokenizer given, or the spiece.model /
+// tokenizer.json beside the model.
+func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int32, error) {
+	if tokPath == "" && modelPath != "" {
+		dir := modelPath
+		if st, err := os.Stat(modelPath); err == nil && !st.IsDir() {
+			dir = filepath.Dir(modelPath)
+		}
+		for _, name := range []string{"spiece.model", "tokenizer.json"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				tokPath = filepath.Join(dir, name)
+				break
+			}
+		}
+	}
+	if tokPath == "" {
+		return nil, errors.New("--text needs a tokenizer: give --tokenizer spiece.model (or put spiece.model / tokenizer.json beside --model)")
+	}
+	b, err := os.ReadFile(tokPath)
+	if err != nil {
+		return nil, err
+	}
+	t, err := tokenizer.Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", tokPath, err)
+	}
+	return t.EncodeBatch(texts, maxLen)
+}
+
+// preprocessImages decodes image files and preprocesses them exactly as
+// transformers' PIL SigLIP image processor does.
+func preprocessImages(paths []string, v model.VisionConfig) ([]float32, error) {
+	if v.NumChannels != 3 {
+		return nil, fmt.Errorf("--image needs a 3-channel model, this one has num_channels %d", v.NumChannels)
+	}
+	per := 3 * v.ImageSize * v.ImageSize
+	out := make([]float32, 0, per*len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		px, err := imageproc.DecodePreprocess(b, v.ImageSize)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p, err)
+		}
+		out = append(out, px...)
+	}
+	return out, nil
 }
 
 func rows(v []float32, n, d int) [][]float32 {

@@ -70,7 +70,43 @@ func TestEmbedTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := runEmbed([]string{"--model", refdata.Path("tiny"), "--text", "a cat"}); err == nil {
-		t.Fatal("--text must say it is not available yet")
+		t.Fatal("--text without a tokenizer must be an error")
+	}
+}
+
+// TestEmbedTextImageEndToEnd goes from raw text and image files through the
+// tokenizer, the PIL-exact preprocessing and the model to transformers'
+// logits (tiny/golden.npz was made from these very strings and images).
+func TestEmbedTextImageEndToEnd(t *testing.T) {
+	g, err := refdata.LoadNPZ("tiny/golden.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	embedOut = &out
+	defer func() { embedOut = os.Stdout }()
+	args := []string{"--model", refdata.Path("tiny"), "--tokenizer", refdata.Path("tokenizer/xlnet-base-cased-spiece.model"),
+		"--image", refdata.Path("images/coco_39769.png"), "--image", refdata.Path("images/synthetic_wide_gradient.png")}
+	for _, s := range []string{"a photo of 2 cats", "a photo of 2 dogs", "a plane", "a remote"} {
+		args = append(args, "--text", s)
+	}
+	if err := runEmbed(args); err != nil {
+		t.Fatal(err)
+	}
+	var res map[string][][]float64
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := g["fp64/logits_per_image"]
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 4; j++ {
+			if d := math.Abs(res["logits_per_image"][i][j] - want.F64[i*4+j]); d > 1e-4 {
+				t.Fatalf("logits_per_image[%d][%d] = %v, golden %v", i, j, res["logits_per_image"][i][j], want.F64[i*4+j])
+			}
+		}
+	}
+	if err := runEmbed([]string{"--model", refdata.Path("tiny"), "--image", refdata.Path("images/meta.json")}); err == nil {
+		t.Fatal("a JSON file as --image must be an error")
 	}
 }
 

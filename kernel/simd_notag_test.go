@@ -1,0 +1,5 @@
+//go:build !(js && wasm && simd)
+
+package kernel
+
+const wantSIMD = false

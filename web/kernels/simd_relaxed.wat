@@ -1,0 +1,180 @@
+;; The f32 matrix product with relaxed SIMD's fused multiply-add
+;; (f32x4.relaxed_madd), for hosts that have it (Chromium ≥ 114; not Node 20
+;; without --experimental-wasm-relaxed-simd). web/kernels/loader.mjs
+;; instantiates this module only when WebAssembly.validate accepts it and
+;; then routes gemm_f32 here; everything else, and every host without relaxed
+;; SIMD, uses simd.wat. Same contract as simd.wat's gemm_f32 (fused or not,
+;; the result is within the f32 tolerance); keep the two in step.
+(module
+  (import "env" "mem" (memory 1))
+
+  ;; $ld4p loads min(cnt,4) f32 lanes from p, zero-filling the rest, so the
+  ;; last, partial panel never reads past the end of a slice.
+  (func $ld4p (param $p i32) (param $cnt i32) (result v128)
+    (local $v v128)
+    (if (i32.ge_s (local.get $cnt) (i32.const 4))
+      (then (return (v128.load (local.get $p)))))
+    (local.set $v (v128.const i32x4 0 0 0 0))
+    (if (i32.le_s (local.get $cnt) (i32.const 0)) (then (return (local.get $v))))
+    (local.set $v (f32x4.replace_lane 0 (local.get $v) (f32.load (local.get $p))))
+    (if (i32.le_s (local.get $cnt) (i32.const 1)) (then (return (local.get $v))))
+    (local.set $v (f32x4.replace_lane 1 (local.get $v) (f32.load offset=4 (local.get $p))))
+    (if (i32.le_s (local.get $cnt) (i32.const 2)) (then (return (local.get $v))))
+    (f32x4.replace_lane 2 (local.get $v) (f32.load offset=8 (local.get $p))))
+
+  ;; $st4p stores min(cnt,4) lanes of v at p.
+  (func $st4p (param $p i32) (param $v v128) (param $cnt i32)
+    (if (i32.ge_s (local.get $cnt) (i32.const 4))
+      (then (v128.store (local.get $p) (local.get $v)) (return)))
+    (if (i32.le_s (local.get $cnt) (i32.const 0)) (then (return)))
+    (f32.store (local.get $p) (f32x4.extract_lane 0 (local.get $v)))
+    (if (i32.le_s (local.get $cnt) (i32.const 1)) (then (return)))
+    (f32.store offset=4 (local.get $p) (f32x4.extract_lane 1 (local.get $v)))
+    (if (i32.le_s (local.get $cnt) (i32.const 2)) (then (return)))
+    (f32.store offset=8 (local.get $p) (f32x4.extract_lane 2 (local.get $v))))
+
+  ;; $bias8 returns the bias lanes of a panel, or -0.0 (the additive
+  ;; identity for every float, -0 included) when there is no bias (b = 0),
+  ;; so "no bias" stays bit-identical to Go's "skip the add".
+  (func $bias4 (param $b i32) (param $cnt i32) (result v128)
+    (if (i32.eqz (local.get $b))
+      (then (return (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+    (call $ld4p (local.get $b) (local.get $cnt)))
+
+  ;; $f32_out: y = acc*scale + bias for one output row of a panel.
+  (func $f32_out (param $dp i32) (param $lo v128) (param $hi v128) (param $s v128)
+                 (param $blo v128) (param $bhi v128) (param $cnt i32)
+    (call $st4p (local.get $dp) (f32x4.add (f32x4.mul (local.get $lo) (local.get $s)) (local.get $blo)) (local.get $cnt))
+    (call $st4p (i32.add (local.get $dp) (i32.const 16))
+      (f32x4.add (f32x4.mul (local.get $hi) (local.get $s)) (local.get $bhi)) (i32.sub (local.get $cnt) (i32.const 4))))
+
+  ;; gemm_f32(dst, a, b, m, n, k, lda, ldbk, ldbp, ldc, scale, bias, bpad):
+  ;;   dst[i][j] = scale · Σ_k a[i][k]·B(k, j) + bias[j]
+  ;; with B(k, j) at b + ((j/8)·ldbp + k·ldbk + j%8)·4 — which covers both
+  ;; a PackedF32 (ldbk = 8, ldbp = 8K, bpad = 1: panels zero-padded) and a
+  ;; row-major B[k][n] (ldbk = ldb, ldbp = 8, bpad = 0). Strides are in
+  ;; floats. When bpad = 0 the last partial panel goes to the scalar tail,
+  ;; so nothing past column n is read. bias = 0 means none.
+  (func $gemm_f32 (export "gemm_f32")
+    (param $dst i32) (param $a i32) (param $b i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $lda i32) (param $ldbk i32) (param $ldbp i32) (param $ldc i32)
+    (param $scale f32) (param $bias i32) (param $bpad i32)
+    (local $p i32) (local $np i32) (local $n0 i32) (local $cnt i32) (local $bp0 i32) (local $bp i32)
+    (local $i0 i32) (local $rs i32) (local $last i32) (local $off i32) (local $end i32) (local $dp i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $a4 i32)
+    (local $s v128) (local $blo v128) (local $bhi v128)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128)
+    (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
+    (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
+    (local.set $s (f32x4.splat (local.get $scale)))
+    (local.set $np (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
+    (local.set $rs (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $ldbk (i32.shl (local.get $ldbk) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rs))))
+    (block $pdone (loop $panels
+      (br_if $pdone (i32.ge_s (local.get $p) (local.get $np)))
+      (local.set $n0 (i32.shl (local.get $p) (i32.const 3)))
+      (local.set $cnt (i32.sub (local.get $n) (local.get $n0)))
+      (local.set $bp0 (i32.add (local.get $b) (i32.shl (i32.mul (local.get $p) (local.get $ldbp)) (i32.const 2))))
+      (if (i32.and (i32.lt_s (local.get $cnt) (i32.const 8)) (i32.eqz (local.get $bpad))) (then
+        (call $gemm_tail (i32.add (local.get $dst) (i32.shl (local.get $n0) (i32.const 2))) (local.get $a) (local.get $bp0)
+          (local.get $m) (local.get $cnt) (local.get $k) (local.get $lda) (local.get $ldbk) (local.get $ldc) (local.get $scale)
+          (select (i32.add (local.get $bias) (i32.shl (local.get $n0) (i32.const 2))) (i32.const 0) (local.get $bias)))
+        (br $pdone)))
+      (local.set $blo (call $bias4 (select (i32.add (local.get $bias) (i32.shl (local.get $n0) (i32.const 2))) (i32.const 0) (local.get $bias))
+                                   (local.get $cnt)))
+      (local.set $bhi (call $bias4 (select (i32.add (local.get $bias) (i32.shl (i32.add (local.get $n0) (i32.const 4)) (i32.const 2))) (i32.const 0) (local.get $bias))
+                                   (i32.sub (local.get $cnt) (i32.const 4))))
+      (local.set $i0 (i32.const 0))
+      (block $rdone (loop $rows
+        (br_if $rdone (i32.ge_s (local.get $i0) (local.get $m)))
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i0) (local.get $rs))))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $rs)))
+        (if (i32.gt_u (local.get $a1) (local.get $last)) (then (local.set $a1 (local.get $last))))
+        (local.set $a2 (i32.add (local.get $a1) (local.get $rs)))
+        (if (i32.gt_u (local.get $a2) (local.get $last)) (then (local.set $a2 (local.get $last))))
+        (local.set $a3 (i32.add (local.get $a2) (local.get $rs)))
+        (if (i32.gt_u (local.get $a3) (local.get $last)) (then (local.set $a3 (local.get $last))))
+        (local.set $a4 (i32.add (local.get $a3) (local.get $rs)))
+        (if (i32.gt_u (local.get $a4) (local.get $last)) (then (local.set $a4 (local.get $last))))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $c40 (v128.const i32x4 0 0 0 0)) (local.set $c41 (v128.const i32x4 0 0 0 0))
+        (local.set $bp (local.get $bp0))
+        (local.set $off (i32.const 0))
+        (block $kdone (loop $kl
+          (br_if $kdone (i32.ge_u (local.get $off) (local.get $end)))
+          (local.set $w0 (v128.load (local.get $bp)))
+          (local.set $w1 (v128.load offset=16 (local.get $bp)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $off))))
+          (local.set $c00 (f32x4.relaxed_madd (local.get $w0) (local.get $x) (local.get $c00)))
+          (local.set $c01 (f32x4.relaxed_madd (local.get $w1) (local.get $x) (local.get $c01)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $off))))
+          (local.set $c10 (f32x4.relaxed_madd (local.get $w0) (local.get $x) (local.get $c10)))
+          (local.set $c11 (f32x4.relaxed_madd (local.get $w1) (local.get $x) (local.get $c11)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $off))))
+          (local.set $c20 (f32x4.relaxed_madd (local.get $w0) (local.get $x) (local.get $c20)))
+          (local.set $c21 (f32x4.relaxed_madd (local.get $w1) (local.get $x) (local.get $c21)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $off))))
+          (local.set $c30 (f32x4.relaxed_madd (local.get $w0) (local.get $x) (local.get $c30)))
+          (local.set $c31 (f32x4.relaxed_madd (local.get $w1) (local.get $x) (local.get $c31)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a4) (local.get $off))))
+          (local.set $c40 (f32x4.relaxed_madd (local.get $w0) (local.get $x) (local.get $c40)))
+          (local.set $c41 (f32x4.relaxed_madd (local.get $w1) (local.get $x) (local.get $c41)))
+          (local.set $bp (i32.add (local.get $bp) (local.get $ldbk)))
+          (local.set $off (i32.add (local.get $off) (i32.const 4)))
+          (br $kl)))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $n0)) (i32.const 2))))
+        (call $f32_out (local.get $dp) (local.get $c00) (local.get $c01) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))
+        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 1)) (local.get $m)) (then
+          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
+          (call $f32_out (local.get $dp) (local.get $c10) (local.get $c11) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
+        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 2)) (local.get $m)) (then
+          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
+          (call $f32_out (local.get $dp) (local.get $c20) (local.get $c21) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
+        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 3)) (local.get $m)) (then
+          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
+          (call $f32_out (local.get $dp) (local.get $c30) (local.get $c31) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
+        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m)) (then
+          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
+          (call $f32_out (local.get $dp) (local.get $c40) (local.get $c41) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 5)))
+        (br $rows)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $panels))))
+
+  ;; $gemm_tail: scalar product for the last, partial panel of a row-major
+  ;; B (cnt < 8 columns starting at b). ldbk is in bytes here.
+  (func $gemm_tail (param $dst i32) (param $a i32) (param $b i32) (param $m i32) (param $cnt i32) (param $k i32)
+                   (param $lda i32) (param $ldbk i32) (param $ldc i32) (param $scale f32) (param $bias i32)
+    (local $i i32) (local $j i32) (local $kk i32) (local $acc f32) (local $ap i32) (local $bp i32) (local $y f32)
+    (block $idone (loop $il
+      (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jl
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $cnt)))
+        (local.set $acc (f32.const 0))
+        (local.set $ap (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $kk (i32.const 0))
+        (block $kdone (loop $kl
+          (br_if $kdone (i32.ge_s (local.get $kk) (local.get $k)))
+          (local.set $acc (f32.add (local.get $acc) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (local.set $bp (i32.add (local.get $bp) (local.get $ldbk)))
+          (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+          (br $kl)))
+        (local.set $y (f32.mul (local.get $acc) (local.get $scale)))
+        (if (local.get $bias) (then
+          (local.set $y (f32.add (local.get $y) (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))
+          (local.get $y))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $il))))
+)
