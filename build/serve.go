@@ -55,7 +55,7 @@ func runServe(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	root, err := repoRoot()
+	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func runWasm(args []string) error {
 // toolchain, so both are (re)made together. The module is written to a
 // temporary file first so that a server never sees a half-written one.
 func buildWasm(dir string) error {
-	root, err := repoRoot()
+	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
@@ -90,9 +90,9 @@ func copyFile(src, dst string) error {
 	return os.Rename(tmp, dst)
 }
 
-// repoRoot finds the module root (the folder holding go.mod) from the
+// moduleRoot finds the module root (the folder holding go.mod) from the
 // working directory, so the verbs work from any sub-folder.
-func repoRoot() (string, error) {
+func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
