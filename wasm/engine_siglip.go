@@ -11,6 +11,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
@@ -36,22 +37,15 @@ type siglipEngine struct {
 // openEngine checks and loads a model file (the bytes are kept: the
 // weights are views into them).
 func openEngine(data []byte) (engine, error) {
-	f, err := modelfile.Open(data)
+	m, f, err := weights.Load(data)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := model.ParseConfigJSON(f.Config())
-	if err != nil {
-		return nil, fmt.Errorf("model file: config: %w", err)
-	}
+	cfg := m.Config
 	tokBytes, tokKind := f.Tokenizer()
 	tok, err := tokenizer.Load(tokBytes)
 	if err != nil {
 		return nil, fmt.Errorf("model file: tokenizer (%s): %w", tokKind, err)
-	}
-	m, err := model.Load(cfg, fileSource{f})
-	if err != nil {
-		return nil, err
 	}
 	plan, err := m.NewPlan(1, textChunk)
 	if err != nil {
