@@ -1,8 +1,3 @@
-//go:build siglip_engine
-
-// Built only with -tags siglip_engine until model/, modelfile/, tokenizer/
-// and imageproc/ are on main; then the tag goes.
-
 package main
 
 import (

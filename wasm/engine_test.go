@@ -1,5 +1,3 @@
-//go:build siglip_engine
-
 package main
 
 import (
