@@ -53,6 +53,9 @@ test('npm package: packs, installs offline into a scratch project, imports under
     assert.ok(files.includes(f), `${f} missing from the package (${files.join(', ')})`);
   }
   for (const f of files) assert.doesNotMatch(f, /^(samples|models|app\.|sw\.js|presets)/, `${f} does not belong in the package`);
+  if (fs.existsSync(path.join(root, 'web/kernels/loader.mjs'))) {
+    for (const f of ['kernels/loader.mjs', 'kernels/simd.wasm']) assert.ok(files.includes(f), `${f} missing from the package`);
+  }
   const proj = path.join(tmp, 'proj');
   fs.mkdirSync(proj);
   fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
@@ -65,9 +68,17 @@ test('npm package: packs, installs offline into a scratch project, imports under
     if (Default !== SigLIP) throw new Error('default export differs');
     try { await SigLIP.load(new Uint8Array(10)); console.log('LOADED?'); }
     catch (e) { console.log('REJECTED: ' + e.message); }
+    if (process.argv[2]) {
+      const model = await SigLIP.load(process.argv[2]);
+      const e = await model.embedText('a photo of 2 cats');
+      console.log('EMBEDDED ' + e.length + ' simd=' + model.info.simd);
+      model.dispose();
+    }
   `);
-  const res = execFileSync('node', ['main.mjs'], { cwd: proj, encoding: 'utf8', timeout: 60000 });
+  const made = makeTinyModelFile();
+  const res = execFileSync('node', ['main.mjs', ...(made.file ? [made.file] : [])], { cwd: proj, encoding: 'utf8', timeout: 60000 });
   assert.match(res, /REJECTED: model file is 10 bytes: too small/);
+  if (made.file) assert.match(res, /EMBEDDED 64 simd=true/);
 });
 
 // ---------- tiny model goldens through the JS API ----------
@@ -124,8 +135,10 @@ test('npz reader: the tiny goldens parse with their documented shapes', () => {
 // goldens were tokenised with) as one model file, through package modelfile
 // (a throwaway main in the temp dir, run inside this module). Returns
 // {skip} while the modelfile package is not in this tree.
+let tinyMade = null;
 function makeTinyModelFile() {
   if (!fs.existsSync(path.join(root, 'modelfile'))) return { skip: 'package modelfile is not in this tree yet' };
+  if (tinyMade) return tinyMade;
   const dir = path.join(tmp, 'mktiny');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'main.go'), `package main
@@ -160,7 +173,8 @@ func check(err error) {
 `);
   const out = path.join(tmp, 'tiny-f32.siglip');
   execFileSync('go', ['run', path.join(dir, 'main.go'), out], { cwd: root, stdio: 'inherit' });
-  return { file: out };
+  tinyMade = { file: out };
+  return tinyMade;
 }
 
 test('tiny model goldens hold through the JS API', async (t) => {

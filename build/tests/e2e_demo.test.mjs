@@ -194,6 +194,11 @@ test('errors: a text file given as an image is reported, the next classification
   await page.setInputFiles('#image-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('this is not an image\n') });
   await page.waitForFunction(() => !document.querySelector('#banner').hidden && /notes\.txt.*could not be read as an image/.test(document.querySelector('#banner-text').textContent));
   await page.screenshot({ path: path.join(shots, 'error-image.png') });
+  // No labels: a plain message, and the labels come back with the preset.
+  await page.click('#labels-clear');
+  await page.click(`.samples button[data-file="${meta.samples[2]}"]`);
+  await page.waitForFunction(() => /no labels/i.test(document.querySelector('#banner-text').textContent) && !document.querySelector('#banner').hidden);
+  await page.selectOption('#preset', 'demo');
   const file = meta.samples[5];
   await page.click(`.samples button[data-file="${file}"]`);
   const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file);
