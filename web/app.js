@@ -543,6 +543,7 @@ const tag = (() => {
       items = files.map((f) => ({ name: f.webkitRelativePath || f.name, file: f, url: URL.createObjectURL(f), probs: null, error: '' }));
       render();
       $('tag-progress').hidden = false;
+      $('tag-cancel').hidden = false;
       setProgress('tag', 0, `Preparing ${labels.length} labels…`);
       const texts = await model.embedText(labels.map((l) => formatPrompt(template, l)));
       const t0 = performance.now();
@@ -559,7 +560,8 @@ const tag = (() => {
         grid.children[i]?.replaceWith(card(it));
       }
       const ms = performance.now() - t0;
-      setProgress('tag', 1, `Tagged ${items.length} images in ${(ms / 1000).toFixed(1)} s`);
+      $('tag-cancel').hidden = true;
+      setProgress('tag', 1, `Tagged ${items.length} image${items.length === 1 ? '' : 's'} in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`);
       render();
     } catch (err) {
       showError(errText(err));
