@@ -34,6 +34,7 @@ type modelInfo struct {
 	TextLayers    int
 	Quantization  string
 	Bytes         int
+	SHA256        string // the model file's verified payload hash: names the model for caches
 }
 
 func (m modelInfo) toMap() map[string]any {
@@ -46,6 +47,7 @@ func (m modelInfo) toMap() map[string]any {
 		"textLayers":    m.TextLayers,
 		"quantization":  m.Quantization,
 		"bytes":         m.Bytes,
+		"sha256":        m.SHA256,
 		"textBatch":     preferredTextBatch,
 		"imageBatch":    maxImagesPerCall,
 	}

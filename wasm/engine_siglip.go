@@ -60,6 +60,7 @@ func openEngine(data []byte) (engine, error) {
 			TextLayers:    cfg.TextConfig.NumHiddenLayers,
 			Quantization:  f.Scheme(),
 			Bytes:         len(data),
+			SHA256:        f.SHA256,
 		},
 	}
 	return e, nil

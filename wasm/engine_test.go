@@ -111,7 +111,7 @@ func TestEngineRGBA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := e.Info(); got.Quantization != "q8" || got.EmbedDim != 64 || got.ImageSize != 256 {
+	if got := e.Info(); got.Quantization != "q8" || got.EmbedDim != 64 || got.ImageSize != 256 || len(got.SHA256) != 64 {
 		t.Fatalf("Info = %+v", got)
 	}
 	w, h := 17, 9

@@ -117,13 +117,23 @@ function loadModel(source) {
     const cache = await openModelCache();
     let fromCache = false;
     let bytes;
+    let hit = null;
+    let validators = {};
     try {
-      const hit = cache && await cache.match(key);
+      hit = cache && await cache.match(key);
       if (hit) {
         fromCache = true;
         bytes = await readCached(hit, name);
       } else if (typeof source === 'string') {
-        bytes = await fetchModelBytes(source, {
+        let res;
+        try {
+          res = await fetch(source);
+        } catch (err) {
+          throw new Error(`cannot download the model from ${source}: ${errText(err)}`);
+        }
+        if (!res.ok) throw new Error(`cannot download the model from ${source}: HTTP ${res.status}`);
+        validators = { 'last-modified': res.headers.get('last-modified'), etag: res.headers.get('etag') };
+        bytes = await fetchModelBytes(res, {
           onProgress: ({ loaded, total }) => {
             setProgress('load', total ? loaded / total : null, `Downloading ${name}…`);
             $('load-numbers').textContent = total ? `${mb(loaded)} of ${mb(total)}` : mb(loaded);
@@ -138,7 +148,9 @@ function loadModel(source) {
       const model = await SigLIP.load(bytes);
       if (cache && !fromCache) {
         try {
-          await cache.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) } }));
+          const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
+          for (const [k, v] of Object.entries(validators)) if (v) headers[k] = v;
+          await cache.put(key, new Response(bytes, { headers }));
         } catch (err) {
           showInfo(`The model works, but could not be kept for offline use (${errText(err)}).`);
         }
@@ -153,6 +165,7 @@ function loadModel(source) {
       state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
       setModelPill('ready', info.name || name, state.modelDetail);
       onModelChanged();
+      if (fromCache && typeof source === 'string') revalidate(key, hit, name);
       return model;
     } catch (err) {
       if (fromCache) {
@@ -170,6 +183,29 @@ function loadModel(source) {
   })();
   state.loading = run.catch(() => null);
   return run;
+}
+
+// revalidate asks the server, without downloading, whether a model kept
+// on this device has changed there (Last-Modified / ETag); if so, the new
+// file replaces it. Offline, or on any error, nothing happens.
+async function revalidate(key, cached, name) {
+  const was = { lm: cached.headers.get('last-modified'), et: cached.headers.get('etag') };
+  if (!was.lm && !was.et) return;
+  let res;
+  try {
+    res = await fetch(key, { method: 'HEAD', cache: 'no-store' });
+  } catch {
+    return;
+  }
+  if (!res.ok || state.modelKey !== key) return;
+  const lm = res.headers.get('last-modified');
+  const et = res.headers.get('etag');
+  if ((et && was.et && et !== was.et) || (!(et && was.et) && lm && was.lm && lm !== was.lm)) {
+    const cache = await openModelCache();
+    await cache?.delete(key);
+    showInfo(`A newer ${name} is on the server: updating…`);
+    loadModel(key).then(() => showInfo(`Updated ${name} to the server's newer version.`), () => {});
+  }
 }
 
 async function ensureModel() {
@@ -606,6 +642,10 @@ const tag = (() => {
 
 // ---------- search (embeddings kept in IndexedDB) ----------
 
+// Search embeddings belong to one model: named by its file's SHA-256, so a
+// changed file never meets embeddings from its previous version.
+function searchKey() { return state.model?.info.sha256 || state.modelKey; }
+
 const search = (() => {
   let entries = [];   // {id, model, name, blob, embedding, url}
   let dbp = null;
@@ -653,7 +693,7 @@ const search = (() => {
     for (const e of entries) URL.revokeObjectURL(e.url);
     entries = [];
     try {
-      const rows = await tx('readonly', (s) => s.index('model').getAll(state.modelKey));
+      const rows = await tx('readonly', (s) => s.index('model').getAll(searchKey()));
       entries = rows.map((r) => ({ ...r, url: URL.createObjectURL(r.blob) }));
     } catch (err) {
       showInfo(`Saved search images could not be read (${errText(err)}).`);
@@ -667,7 +707,7 @@ const search = (() => {
     if (!files.length) { showError('None of those files look like images.'); return; }
     try {
       const model = await ensureModel();
-      const key = state.modelKey;
+      const key = searchKey();
       const have = new Set(entries.map((e) => `${e.name}:${e.blob.size}`));
       const todo = files.filter((f) => !have.has(`${f.name}:${f.size}`));
       $('search-progress').hidden = false;
@@ -677,7 +717,7 @@ const search = (() => {
         setProgress('search', i / todo.length, `Embedding ${i + 1} of ${todo.length}: ${f.name}`);
         let embedding;
         try { embedding = await model.embedImage(f); } catch (err) { failed.push(`${f.name} (${errText(err)})`); continue; }
-        if (key !== state.modelKey) return;
+        if (key !== searchKey()) return;
         const row = { model: key, name: f.name, blob: new Blob([f], { type: f.type }), embedding, added: Date.now() };
         row.id = await tx('readwrite', (s) => s.add(row));
         entries.push({ ...row, url: URL.createObjectURL(row.blob) });

@@ -26,6 +26,8 @@ export interface ModelInfo {
   textLayers: number;
   quantization: string;
   bytes: number;
+  /** SHA-256 (hex) of the model file's payload, verified at load: a stable name for the model. */
+  sha256: string;
   textBatch: number;
   imageBatch: number;
   /** Whether the simd128 kernels (web/kernels/) run, and with relaxed SIMD's fused multiply-add. */
