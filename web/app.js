@@ -162,7 +162,7 @@ function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''}${info.threads > 1 ? ` · ${info.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
       setModelPill('ready', info.name || name, state.modelDetail);
       onModelChanged();
       if (fromCache && typeof source === 'string') revalidate(key, hit, name);

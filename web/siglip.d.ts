@@ -15,6 +15,12 @@ export interface LoadOptions {
   fetch?: typeof fetch;
   /** Node only: 'inprocess' runs the Go module on the calling thread. Default 'worker'. */
   worker?: 'worker' | 'inprocess';
+  /**
+   * Threads for the kernels (default: navigator.hardwareConcurrency, at most 8;
+   * 1 = single-threaded). More than one needs a cross-origin-isolated page
+   * (COOP/COEP); otherwise it runs on one thread with a console note.
+   */
+  threads?: number;
 }
 
 export interface ModelInfo {
@@ -33,6 +39,8 @@ export interface ModelInfo {
   /** Whether the simd128 kernels (web/kernels/) run, and with relaxed SIMD's fused multiply-add. */
   simd: boolean;
   relaxedSimd: boolean;
+  /** Threads the kernels run on (web/threads/): 1 when not cross-origin isolated. */
+  threads: number;
 }
 
 /** Anything with RGBA bytes and a size, like ImageData. */

@@ -58,8 +58,11 @@ async function openChannel(mode) {
   const workerURL = new URL('./worker.js', import.meta.url);
   if (!isNode) {
     const w = new Worker(workerURL, { type: 'module', name: 'siglip' });
-    const ch = new Channel((m, t) => w.postMessage(m, t), () => w.terminate());
-    w.onmessage = (e) => ch.receive(e.data);
+    // The worker's kernel workers (threads/) are started here, by the page,
+    // and terminated with it: nested workers can outlive a terminated parent.
+    const kh = await import('./threads/pool.mjs').then((m) => new m.KernelWorkerHost(), () => null);
+    const ch = new Channel((m, t) => w.postMessage(m, t), () => { w.terminate(); kh?.terminateAll(); });
+    w.onmessage = (e) => { if (!kh?.handle(e.data)) ch.receive(e.data); };
     w.onerror = (e) => {
       e.preventDefault?.();
       ch.fail(new Error(`the SigLIP worker failed to start: ${e.message || 'script error (is dist/siglip.wasm built?)'}`));
@@ -212,6 +215,10 @@ export class SigLIP {
    * Loads a model file (our single quantized file, e.g. models/demo-q8.siglip).
    * options.onProgress({loaded, total, phase}) reports the download and the load.
    * options.worker: 'worker' (default) or, in Node only, 'inprocess'.
+   * options.threads: threads for the kernels (default: the cores, at most 8;
+   * 1 = single-threaded). More than one needs a cross-origin-isolated page
+   * (COOP/COEP headers); otherwise it runs on one thread. info.threads says
+   * what it got.
    */
   static async load(source, options = {}) {
     const { onProgress } = options;
@@ -222,7 +229,7 @@ export class SigLIP {
       // Copy: the caller's buffer must stay usable, and the copy is
       // transferred (moved, not cloned) into the worker.
       const own = bytes.slice();
-      const { handle, info } = await ch.call('load', { bytes: own }, [own.buffer]);
+      const { handle, info } = await ch.call('load', { bytes: own, threads: options.threads }, [own.buffer]);
       onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'ready' });
       return new SigLIP(ch, handle, info);
     } catch (err) {

@@ -8,6 +8,7 @@ const CORE = [
   './', 'index.html', 'web/app.js', 'web/app.css', 'web/siglip.js', 'web/worker.js',
   'web/dist/siglip.wasm', 'web/dist/wasm_exec.js', 'web/presets.json', 'web/icon.svg',
   'web/kernels/loader.mjs', 'web/kernels/simd.wasm', 'web/kernels/simd_relaxed.wasm',
+  ...['threaded', 'pool', 'ops', 'control', 'sharemem', 'glue', 'kernel_worker'].map((f) => `web/threads/${f}.mjs`),
 ].map((p) => new URL(`../${p}`, self.location.href).href);
 
 self.addEventListener('install', (event) => {

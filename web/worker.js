@@ -36,7 +36,31 @@ async function wasmBytes() {
 // via its loader's trampolines) when they are there, else without: a
 // module built with -tags simd then gets a "simd" import object whose
 // `available` answers 0, and Go keeps to its pure-Go kernels.
-async function instantiate(bytes, go) {
+//
+// With threads ≠ 1 it first tries web/threads/ (the kernels split over
+// kernel workers on a shared memory; one thread, with a console note, when
+// the page is not cross-origin isolated). In browsers the page owns the
+// kernel workers (siglip.js's KernelWorkerHost), so terminating this worker
+// takes them along.
+async function instantiate(bytes, go, threads) {
+  if (threads !== 1) {
+    let th = null;
+    try {
+      th = await import('./threads/threaded.mjs');
+    } catch {
+      th = null;
+    }
+    if (th) {
+      const inBrowser = typeof WorkerGlobalScope !== 'undefined';
+      try {
+        const r = await th.instantiateThreaded(bytes, go, { threads: threads ?? undefined, kernelWorkers: inBrowser ? 'host' : 'nested' });
+        return { instance: r.instance, simd: r.kernels, relaxedSimd: r.relaxed, threads: r.threads };
+      } catch (err) {
+        if (/stale simd\.wasm/.test(err?.message)) throw err;
+        console.warn(`siglip: multi-threaded kernels unavailable (${err?.message ?? err}); running on one thread`);
+      }
+    }
+  }
   let loader = null;
   try {
     loader = await import('./kernels/loader.mjs');
@@ -46,11 +70,11 @@ async function instantiate(bytes, go) {
   if (loader) {
     try {
       const r = await loader.instantiateWithKernels(bytes, go);
-      return { instance: r.instance, simd: !!r.kernels, relaxedSimd: !!r.relaxed };
+      return { instance: r.instance, simd: !!r.kernels, relaxedSimd: !!r.relaxed, threads: 1 };
     } catch (err) {
       if (/stale simd\.wasm/.test(err?.message)) throw err;
       const r = await loader.instantiateWithKernels(bytes, go, { kernels: null });
-      return { instance: r.instance, simd: false, relaxedSimd: false };
+      return { instance: r.instance, simd: false, relaxedSimd: false, threads: 1 };
     }
   }
   const module = await WebAssembly.compile(bytes);
@@ -62,15 +86,15 @@ async function instantiate(bytes, go) {
     };
   }
   const instance = await WebAssembly.instantiate(module, { ...go.importObject, simd });
-  return { instance, simd: false, relaxedSimd: false };
+  return { instance, simd: false, relaxedSimd: false, threads: 1 };
 }
 
 // startGo instantiates the Go module and resolves with its API object
 // (globalThis.siglipGo) once main() has installed it.
-async function startGo() {
+async function startGo(threads) {
   const go = new globalThis.Go();
   const ready = new Promise((resolve) => { globalThis.siglipGoReady = resolve; });
-  const { instance, simd, relaxedSimd } = await instantiate(await wasmBytes(), go);
+  const { instance, simd, relaxedSimd, threads: gotThreads } = await instantiate(await wasmBytes(), go, threads);
   let exited = null;
   const run = go.run(instance).then(
     () => { exited = new Error('the Go module exited'); },
@@ -79,7 +103,7 @@ async function startGo() {
   if (api.version !== BINDING_VERSION) {
     throw new Error(`dist/siglip.wasm speaks binding version ${api.version}, this worker.js ${BINDING_VERSION}: rebuild with "go run ./build wasm"`);
   }
-  return { api, dead: () => exited, runtime: { simd, relaxedSimd } };
+  return { api, dead: () => exited, runtime: { simd, relaxedSimd, threads: gotThreads } };
 }
 
 // Decoding in the browser is the fallback for formats the Go decoders do
@@ -121,9 +145,11 @@ let goStarted = null;
 let queue = Promise.resolve();
 
 export function createHost() {
-  const ensure = async () => {
+  // threads: the first request's (the Go instance, and its kernel workers,
+  // start once per worker)
+  const ensure = async (threads) => {
     if (!goStarted) {
-      goStarted = startGo();
+      goStarted = startGo(threads);
       goStarted.catch(() => { goStarted = null; }); // a failed start may be retried
     }
     const g = await goStarted;
@@ -158,7 +184,7 @@ export function createHost() {
   }
 
   async function run(msg) {
-    const { api, runtime } = await ensure();
+    const { api, runtime } = await ensure(msg.threads);
     switch (msg.op) {
       case 'start': return { version: api.version };
       case 'load': {
