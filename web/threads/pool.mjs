@@ -22,7 +22,7 @@ export const livePools = new Set();
 // Worker of the calling thread; see hostSpawner for page-owned workers).
 // An endpoint has post(msg), onMessage(fn), onError(fn), terminate(), and
 // optionally onExit(fn), unref().
-export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000, ...options }) {
+export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000, startTimeoutMs = 20000, ...options }) {
   threads = Math.max(1, Math.min(MAX_THREADS, threads | 0));
   const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
   const ctrl = new Int32Array(ctrlBuf);
@@ -48,10 +48,11 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     w.post({ memory, ctrl: ctrlBuf, index: i, kernelModule, relaxedModule });
   }
   let closed = false;
+  let pool = null;
   const close = async () => {
     if (closed) return;
     closed = true;
-    livePools.delete(pool);
+    if (pool) livePools.delete(pool);
     Atomics.store(ctrl, C.STOP, 1);
     Atomics.add(ctrl, C.GEN, 1);
     Atomics.notify(ctrl, C.GEN);
@@ -61,7 +62,13 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     await Promise.all(workers.map((w) => w.terminate()));
   };
   try {
-    await Promise.all(ready);
+    // A page-owned worker needs the page to answer (KernelWorkerHost):
+    // without one, fail instead of waiting forever.
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`kernel workers did not start within ${startTimeoutMs} ms${options.spawn ? ' (does the page run a KernelWorkerHost?)' : ''}`)), startTimeoutMs);
+    });
+    await Promise.race([Promise.all(ready), timeout]).finally(() => clearTimeout(timer));
   } catch (err) {
     await close();
     throw err;
@@ -104,7 +111,7 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     if (e) throw new Error(`kernel pool: ${name} trapped in kernel worker ${e - 1}`);
   }
 
-  const pool = { threads, call, close, stats, workers: workers.length, splittable: OPS };
+  pool = { threads, call, close, stats, workers: workers.length, splittable: OPS };
   livePools.add(pool);
   return pool;
 }
