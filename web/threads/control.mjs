@@ -13,3 +13,8 @@ export const SLOT_BASE = 48;
 export const SLOT = 32; // 128 bytes: two cache lines per worker's slot
 export const MAX_THREADS = 16;
 export const CTRL_BYTES = (SLOT_BASE + SLOT * MAX_THREADS) * 4;
+
+// SPIN_MS: how long a waiting side polls before it sleeps in Atomics.wait
+// (waking from a futex costs tens of microseconds; a forward pass makes
+// hundreds of split calls a few hundred microseconds apart).
+export const SPIN_MS = 0.2;

@@ -5,7 +5,7 @@
 // never returns to its event loop; it ends when the pool sets the stop
 // flag (or is terminated).
 import { OPS, OP_BY_CODE } from './ops.mjs';
-import { C, SLOT, SLOT_BASE } from './control.mjs';
+import { C, SLOT, SLOT_BASE, SPIN_MS } from './control.mjs';
 
 async function start(init, post) {
   const { memory, ctrl: ctrlBuf, index, kernelModule, relaxedModule } = init;
@@ -20,11 +20,19 @@ async function start(init, post) {
   let gen = Atomics.load(ctrl, C.GEN);
   post({ ready: true, index });
   for (;;) {
-    // a timeout, so that a worker whose pool vanished (its Go worker
-    // terminated) still returns to a point where termination takes effect
-    Atomics.wait(ctrl, C.GEN, gen, 1000);
-    const g = Atomics.load(ctrl, C.GEN);
-    if (g === gen) continue;
+    // Spin briefly first: split calls come in quick succession, and waking
+    // from Atomics.wait costs tens of microseconds each time.
+    let g = Atomics.load(ctrl, C.GEN);
+    for (const until = performance.now() + SPIN_MS; g === gen && performance.now() < until;) {
+      for (let i = 0; i < 64 && g === gen; i++) g = Atomics.load(ctrl, C.GEN);
+    }
+    if (g === gen) {
+      // a timeout, so that a worker whose pool vanished (its Go worker
+      // terminated) still returns to a point where termination takes effect
+      Atomics.wait(ctrl, C.GEN, gen, 1000);
+      g = Atomics.load(ctrl, C.GEN);
+      if (g === gen) continue;
+    }
     gen = g;
     if (Atomics.load(ctrl, C.STOP)) break;
     const code = ctrl[base];

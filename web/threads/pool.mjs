@@ -4,7 +4,7 @@
 // a split call runs part 0 itself, then Atomics.waits for the others.
 // Atomics.wait is allowed there (never on a page's main thread).
 import { OPS } from './ops.mjs';
-import { C, SLOT, SLOT_BASE, MAX_THREADS, CTRL_BYTES } from './control.mjs';
+import { C, SLOT, SLOT_BASE, MAX_THREADS, CTRL_BYTES, SPIN_MS } from './control.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof WorkerGlobalScope === 'undefined';
 const workerURL = new URL('./kernel_worker.mjs', import.meta.url);
@@ -101,8 +101,12 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     Atomics.notify(ctrl, C.GEN);
     local[name](...parts[0]);
     const want = threads - 1;
+    let d = Atomics.load(ctrl, C.DONE);
+    for (const until = performance.now() + SPIN_MS; d < want && performance.now() < until;) {
+      for (let i = 0; i < 64 && d < want; i++) d = Atomics.load(ctrl, C.DONE);
+    }
     const deadline = performance.now() + timeoutMs;
-    for (let d; (d = Atomics.load(ctrl, C.DONE)) < want;) {
+    for (; (d = Atomics.load(ctrl, C.DONE)) < want;) {
       if (Atomics.wait(ctrl, C.DONE, d, 1000) === 'timed-out' && performance.now() > deadline) {
         throw new Error(`kernel pool: ${want - d} worker(s) did not finish ${name} within ${timeoutMs} ms`);
       }
