@@ -178,7 +178,7 @@ test('kernel conformance with 2 threads in a cross-origin-isolated worker, every
   }
 });
 
-test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows, layernorm, softmax, GELU)', skip, async () => {
+test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows, layernorm, softmax, GELU, transpose)', skip, async () => {
   const page = await isolatedPage();
   try {
     const r = await page.evaluate((src) => inWorker(src), String(async () => {
@@ -205,7 +205,7 @@ test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and
         const a = alloc(M * K * 4), q = alloc(M * Kp * 2), sa = alloc(M * 4), q2 = alloc(M * Kp * 2), sa2 = alloc(M * 4);
         const np = Math.ceil(N / 8) * 8;
         const wq = alloc(np * Kp), sc = alloc(N * 4), bias = alloc(N * 4), wf = alloc(np * K * 4);
-        const d1 = alloc(M * Math.max(N, K) * 4), d2 = alloc(M * Math.max(N, K) * 4);
+        const d1 = alloc((M + 3) * Math.max(N, K) * 4), d2 = alloc((M + 3) * Math.max(N, K) * 4);
         f32(a, M * K).forEach((_, i, x) => { x[i] = rnd() * (i % 7 ? 1 : 50); });
         new Int8Array(memory.buffer, wq, np * Kp).forEach((_, i, x) => { x[i] = Math.round(rnd() * 254); });
         f32(sc, N).forEach((_, i, x) => { x[i] = rnd() * 0.02; });
@@ -228,6 +228,9 @@ test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and
         local.softmax_rows(d1, M, K, K);
         pool.call('softmax_rows', [d2, M, K, K]);
         out[`softmax_rows ${tag}`] = same(d1, d2, M * K);
+        local.transpose(d1, a, M, K, K, M + 3);
+        pool.call('transpose', [d2, a, M, K, K, M + 3]);
+        out[`transpose ${tag}`] = same(d1, d2, (K - 1) * (M + 3) + M);
         for (const d of [d1, d2]) { f32(d, M * K).set(f32(a, M * K)); }
         local.gelu_tanh(d1, M * K - 3);
         pool.call('gelu_tanh', [d2, M * K - 3]);
@@ -240,7 +243,7 @@ test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and
     const stats = r.stats;
     delete r.stats;
     for (const [k, v] of Object.entries(r)) assert.equal(v, 'same', k);
-    assert.equal(stats.local, 1, 'every call split but matmul_q8 on 3 rows (under two 5-row tiles)');
+    assert.equal(stats.local, 2, 'every call split but matmul_q8 and transpose on 3 rows');
   } finally {
     await page.close();
   }

@@ -127,4 +127,20 @@ OPS.gelu_tanh = {
   },
 };
 
+// transpose(dst, src, rows, cols, lds, ldd): dst[c][r] = src[r][c], a
+// scalar strided copy (Kᵀ for attention's Q·Kᵀ, once per head); split by
+// source rows, i.e. destination columns
+OPS.transpose = {
+  code: 7,
+  floats: [],
+  split(a, parts, minWork) {
+    const [dst, src, rows, cols, lds, ldd] = a;
+    if (rows * cols * 2 * EW < minWork || rows < 16) return null;
+    const per = Math.ceil(rows / parts / 8) * 8;
+    const out = [];
+    for (let r0 = 0; r0 < rows; r0 += per) out.push([dst + r0 * 4, src + r0 * lds * 4, Math.min(rows, r0 + per) - r0, cols, lds, ldd]);
+    return out;
+  },
+};
+
 export const OP_BY_CODE = Object.fromEntries(Object.entries(OPS).map(([name, op]) => [op.code, name]));
