@@ -4,7 +4,7 @@
 // Worker. It blocks in Atomics.wait between calls, so after start-up it
 // never returns to its event loop; it ends when the pool sets the stop
 // flag (or is terminated).
-import { OPS, OP_BY_CODE } from './ops.mjs';
+import { OPS, OP_BY_CODE, runOp } from './ops.mjs';
 import { C, SLOT, SLOT_BASE, SPIN_MS } from './control.mjs';
 
 async function start(init, post) {
@@ -44,7 +44,7 @@ async function start(init, post) {
       for (let i = 0; i < n; i++) args[i] = ctrl[base + 2 + i];
       for (const f of op.floats) args[f] = ctrlF[base + 2 + f];
       try {
-        k[name](...args);
+        runOp(k, name, args);
       } catch (err) {
         Atomics.store(ctrl, C.ERROR, index + 1);
       }

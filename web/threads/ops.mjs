@@ -10,6 +10,20 @@
 const TILE = 5; // the kernels' row tile: parts start on tile boundaries
 const PANEL = 8;
 
+// BLOCK_BYTES: the activations one matmul call sweeps per weight panel
+// should stay in L2 (kernel/simd_js.go's simdBlockBytes). With threads, Go
+// makes one call for all rows (kernel/simd_threads_js.go) and each part
+// walks its rows in blocks of this size (run below).
+const BLOCK_BYTES = 512 << 10;
+const rowBlock = (rowBytes) => Math.max(TILE, Math.floor(BLOCK_BYTES / rowBytes / TILE) * TILE);
+
+// runOp runs one part (or a whole call) of kernel `name` with the kernel
+// exports k: ops with a run() walk row blocks, the others call k[name].
+export function runOp(k, name, args) {
+  const op = OPS[name];
+  return op?.run ? op.run(k, args) : k[name](...args);
+}
+
 function rowParts(m, parts) {
   const per = Math.ceil(m / parts / TILE) * TILE;
   const out = [];
@@ -22,6 +36,12 @@ export const OPS = {
   matmul_q8: {
     code: 1,
     floats: [],
+    run(k, a) {
+      const [dst, q, sa, m, w, scales, bias, n, kp] = a;
+      for (let r0 = 0, rb = rowBlock(2 * kp); r0 < m; r0 += rb) {
+        k.matmul_q8(dst + r0 * n * 4, q + r0 * kp * 2, sa + r0 * 4, Math.min(rb, m - r0), w, scales, bias, n, kp);
+      }
+    },
     split(a, parts, minWork) {
       const [dst, q, sa, m, , , , n, kp] = a;
       if (m * n * kp < minWork || m < 2 * TILE) return null;
@@ -36,6 +56,12 @@ export const OPS = {
   gemm_f32: {
     code: 2,
     floats: [10],
+    run(k, a) {
+      const [dst, A, B, m, n, kk, lda, ldbk, ldbp, ldc, scale, bias, bpad] = a;
+      for (let r0 = 0, rb = rowBlock(4 * kk); r0 < m; r0 += rb) {
+        k.gemm_f32(dst + r0 * ldc * 4, A + r0 * lda * 4, B, Math.min(rb, m - r0), n, kk, lda, ldbk, ldbp, ldc, scale, bias, bpad);
+      }
+    },
     split(a, parts, minWork) {
       const [dst, A, B, m, n, k, lda, , ldbp, ldc, , bias] = a;
       if (m * n * k < minWork) return null;

@@ -3,7 +3,7 @@
 // browsers, or Node) takes part: with T threads there are T−1 workers, and
 // a split call runs part 0 itself, then Atomics.waits for the others.
 // Atomics.wait is allowed there (never on a page's main thread).
-import { OPS } from './ops.mjs';
+import { OPS, runOp } from './ops.mjs';
 import { C, SLOT, SLOT_BASE, MAX_THREADS, CTRL_BYTES, SPIN_MS } from './control.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof WorkerGlobalScope === 'undefined';
@@ -83,7 +83,7 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     const parts = threads > 1 ? OPS[name]?.split(args, threads, minWork) : null;
     if (!parts || parts.length < 2) {
       stats.local++;
-      return local[name](...args);
+      return runOp(local, name, args);
     }
     stats.split++;
     const op = OPS[name];
@@ -99,7 +99,7 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     }
     Atomics.add(ctrl, C.GEN, 1); // publishes the slots (seq-cst)
     Atomics.notify(ctrl, C.GEN);
-    local[name](...parts[0]);
+    runOp(local, name, parts[0]);
     const want = threads - 1;
     let d = Atomics.load(ctrl, C.DONE);
     for (const until = performance.now() + SPIN_MS; d < want && performance.now() < until;) {

@@ -135,6 +135,9 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
       simd[name] = (...a) => { const t = performance.now(); const r = fn(...a); const p = prof[name] ??= { n: 0, ms: 0 }; p.n++; p.ms += performance.now() - t; return r; };
     }
   }
+  // Go's kernels make one call per matmul, not one per row block, when
+  // they run threaded (kernel/simd_threads_js.go reads this at init).
+  globalThis.siglipKernelThreads = threads;
   const instance = await WebAssembly.instantiate(goModule, { ...go.importObject, ...env, simd });
   return { instance, threads, relaxed: !!relaxedModule, kernels: true, memory, pool, close: () => pool.close() };
 }

@@ -1,0 +1,59 @@
+//go:build js && wasm && simd
+
+package kernel
+
+import "syscall/js"
+
+// With kernel worker threads (web/threads/threaded.mjs sets
+// globalThis.siglipKernelThreads before Go starts), the matrix products
+// make one kernel call for all their rows instead of one per L2-sized row
+// block: the JS side then splits the rows evenly over the threads (a block
+// of 85 rows splits 45/40, all 256 rows 130/126) and each thread walks its
+// own rows in the same L2-sized blocks (web/threads/ops.mjs), with a
+// quarter of the cross-thread calls. Results are unchanged: rows are
+// independent, and each row is computed by the same instructions.
+func init() {
+	if simd.matMulQ8 == nil {
+		return
+	}
+	if t := js.Global().Get("siglipKernelThreads"); t.Type() != js.TypeNumber || t.Int() < 2 {
+		return
+	}
+	simd.matMulQ8 = threadedMatMulQ8
+	simd.matMulF32 = threadedMatMulF32
+}
+
+func threadedMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
+	simdNeed("MatMulQ8", "a", len(a), m*w.K)
+	simdNeed("MatMulQ8", "dst", len(dst), m*w.N)
+	simdNeed("MatMulQ8", "weight data", len(w.Data), panels(w.N)*PanelRows*w.Kp)
+	simdNeed("MatMulQ8", "scales", len(w.Scales), w.N)
+	if bias != nil {
+		simdNeed("MatMulQ8", "bias", len(bias), w.N)
+	}
+	if s == nil {
+		s = new(Scratch)
+	}
+	s.grow(2*m*w.Kp, m)
+	q, sa := s.Q, s.Scale
+	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
+	simdMatMulQ8Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m),
+		simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+}
+
+func threadedMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
+	if m <= 0 {
+		return
+	}
+	simdNeed("MatMulF32", "a", len(a), m*w.K)
+	simdNeed("MatMulF32", "dst", len(dst), m*w.N)
+	simdNeed("MatMulF32", "weight data", len(w.Data), panels(w.N)*PanelRows*w.K)
+	if bias != nil {
+		simdNeed("MatMulF32", "bias", len(bias), w.N)
+	}
+	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(w.Data), int32(m), int32(w.N), int32(w.K),
+		int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
+}
