@@ -120,6 +120,7 @@ func runBench(args []string) error {
 	chromium := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")
 	timeout := fs.Duration("timeout", 30*time.Minute, "overall limit")
 	verbose := fs.Bool("v", false, "print the driver's JSON lines and per-run times")
+	profile := fs.Bool("profile", false, "print our per-stage times, first-run and setup figures (page console, on stderr)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -154,6 +155,8 @@ func runBench(args []string) error {
 			return err
 		}
 	} else if cfg.Cases, err = selectFullCases(*cases, srv, root); err != nil {
+		return err
+	} else if err := prepareOurs(srv, root, oursOptions{Profile: *profile}); err != nil {
 		return err
 	}
 	raw, _ := json.Marshal(cfg)

@@ -143,10 +143,12 @@ func (t *VisionTower) PatchEmbed(x, pixels []float32, n int, patches []float32, 
 			}
 		}
 	}
+	stage("patch_gather")
 	t.Patch.Apply(x, patches, n*S, t.PatchB, s)
 	for b := 0; b < n; b++ {
 		addInPlace(x[b*S*h:(b+1)*S*h], t.Pos)
 	}
+	stage("patch_embed")
 }
 
 // Pool runs the attention-pooling head over the last hidden state
@@ -177,5 +179,7 @@ func (t *VisionTower) forward(pixels []float32, n int, b *visionBuffers) {
 		l.Forward(b.x, n, S, b.enc)
 	}
 	kernel.LayerNorm(b.x, b.x, n*S, h, t.PostW, t.PostB, float32(v.LayerNormEps))
+	stage("layernorm")
 	t.Head.Pool(b.pooled, b.x, n, S, b)
+	stage("pool_head")
 }

@@ -18,12 +18,61 @@
 // run this case; the bench then prints ours_ms=n/a with the reason. It must
 // never pretend: run() has to do the real work every call.
 //
-// Not wired yet: the wasm binding (web/siglip.js + the Go wasm module) and a
-// base256 model file (formula weights, q8 and f32) do not exist on this
-// branch. Whoever lands them replaces the body below, loading only from this
-// page's origin (e.g. /web/siglip.js and a model file the bench serves).
-export async function setupOurs({ tower, scheme, threads }) {
-  const e = new Error(`our wasm binding is not wired into build/bench/ours.mjs yet (${tower} ${scheme}, ${threads} thread(s))`);
-  e.unavailable = true;
-  throw e;
+// Our engine here is build/bench/ourswasm (Go, GOOS=js, -tags simd), which
+// bench.go builds into build/out/bench/ours.wasm (served as /out/ours.wasm,
+// next to Go's wasm_exec.js) and instantiates with the simd128 kernels
+// through web/kernels/loader.mjs. It generates the base-256 formula weights
+// in the page (model.FormulaSource; quantized to int8 at load for q8) from
+// the configuration bench.go serves as /bench/siglip_config.json.
+import { instantiateWithKernels } from '/web/kernels/loader.mjs';
+
+let goStarted = null; // one Go instance per page (the bench runs one case per page)
+
+async function startGo() {
+  if (!goStarted) {
+    goStarted = (async () => {
+      await import('/out/wasm_exec.js'); // defines globalThis.Go
+      const go = new globalThis.Go();
+      const { instance, relaxed } = await instantiateWithKernels(fetch('/out/ours.wasm'), go);
+      go.run(instance); // runs main, which registers globalThis.siglipBench and blocks
+      if (!globalThis.siglipBench) throw new Error('ours.wasm did not register globalThis.siglipBench');
+      return { api: globalThis.siglipBench, relaxed };
+    })();
+  }
+  return goStarted;
+}
+
+// call unwraps the {value} / {error} objects the Go side returns.
+function call(api, name, ...args) {
+  const r = api[name](...args);
+  if (r.error !== undefined) throw new Error(`ours.wasm ${name}: ${r.error}`);
+  return r.value;
+}
+
+export async function setupOurs({ tower, scheme, threads, feeds }) {
+  if (threads !== 1) {
+    const e = new Error(`our bench engine runs one thread only (asked for ${threads})`);
+    e.unavailable = true;
+    throw e;
+  }
+  const { api, relaxed } = await startGo();
+  if (!api.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
+  const cfg = await (await fetch('/bench/siglip_config.json')).text();
+  const input = tower === 'vision' ? feeds.pixel_values : feeds.input_ids;
+  if (!input) throw new Error(`no input for the ${tower} tower in the feeds (${Object.keys(feeds)})`);
+  const info = call(api, 'setup', tower, scheme, cfg, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+  globalThis.oursSetupInfo = { ...info, relaxed };
+  const opts = await (await fetch('/bench/ours_options.json')).json();
+  if (opts.profile) {
+    // console.error: run.mjs forwards the page's errors to stderr.
+    console.error(`ours ${tower}-${scheme} setup ${JSON.stringify(globalThis.oursSetupInfo)}`);
+    console.error(`ours ${tower}-${scheme} first runs ${JSON.stringify(call(api, 'first'))}`);
+    console.error(`ours ${tower}-${scheme} profile ${JSON.stringify(call(api, 'profile', 3))}`);
+  }
+  return {
+    async run() { call(api, 'run'); },
+    output() { return call(api, 'output'); },
+    profile(runs = 3) { return call(api, 'profile', runs); },
+    close() { call(api, 'close'); },
+  };
 }
