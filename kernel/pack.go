@@ -19,6 +19,47 @@ type PackedQ8 struct {
 	Kp     int // K rounded up to even
 	Data   []int8
 	Scales []float32 // len N
+
+	// quad is the same weight in the layout of the simd kernel matmul_q8x4
+	// (see packQuad), made by PackQ8 only when that kernel runs on this
+	// host (simdQuad); nil otherwise, and MatMulQ8 then uses Data.
+	quad *q8Quad
+}
+
+// q8Quad is a PackedQ8 weight laid out for a 4-wide int8 dot product:
+// panels of 8 rows; inside a panel, quads of k for all 8 rows:
+//
+//	Data[((p*K4/4 + k/4)*8 + j)*4 + k%4] = Q[8p+j][k]   (0 where padded)
+//
+// with K4 = K rounded up to a multiple of 4, and Corr[n] = 128·Σ_k Q[n][k]
+// (the kernel multiplies by activations offset by +128; see simd_relaxed.wat).
+type q8Quad struct {
+	K4   int
+	Data []int8
+	Corr []int32
+}
+
+// simdQuad is set at start-up when the host runs matmul_q8x4 exactly
+// (kernel/simd_js.go); PackQ8 then also builds the quad layout.
+var simdQuad bool
+
+func packQuad(q []int8, n, k int) *q8Quad {
+	k4 := (k + 3) &^ 3
+	np := panels(n)
+	d := make([]int8, np*PanelRows*k4)
+	corr := make([]int32, n)
+	for row := 0; row < n; row++ {
+		p, j := row/PanelRows, row%PanelRows
+		src := q[row*k : (row+1)*k]
+		var sum int32
+		base := p * k4 * PanelRows
+		for kk, v := range src {
+			d[base+(kk/4*PanelRows+j)*4+kk%4] = v
+			sum += int32(v)
+		}
+		corr[row] = 128 * sum
+	}
+	return &q8Quad{K4: k4, Data: d, Corr: corr}
 }
 
 func panels(n int) int { return (n + PanelRows - 1) / PanelRows }
@@ -67,7 +108,11 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 			d[((p*kp/2+kk/2)*PanelRows+j)*2+kk%2] = v
 		}
 	}
-	return &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}, nil
+	w := &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}
+	if simdQuad {
+		w.quad = packQuad(q, n, k)
+	}
+	return w, nil
 }
 
 // At returns Q[n][k] from the packed form (for tests and debugging).

@@ -33,6 +33,17 @@ func simdQuantizeRows(a unsafe.Pointer, m, k, kp int32, q, sa unsafe.Pointer)
 //go:noescape
 func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.Pointer, n, kp int32)
 
+//go:wasmimport simd dot_exact
+func simdDotExact() int32
+
+//go:wasmimport simd quantize_rows_u8
+//go:noescape
+func simdQuantizeRowsU8(a unsafe.Pointer, m, k, k4 int32, q, sa unsafe.Pointer)
+
+//go:wasmimport simd matmul_q8x4
+//go:noescape
+func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, k4 int32)
+
 //go:wasmimport simd gemm_f32
 //go:noescape
 func simdGemmF32(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
@@ -58,6 +69,10 @@ func init() {
 		return
 	}
 	simdFMA = simdRelaxedFMA() != 0
+	// The quad kernel needs relaxed SIMD and an exact 4-wide int8 dot
+	// (x64 with AVX-VNNI); the probe runs the instruction on values where
+	// the other lowerings differ.
+	simdQuad = simdFMA && simdDotExact() == 1
 	simd = simdKernels{
 		matMulQ8:    simdMatMulQ8,
 		matMulF32:   simdMatMulF32,
@@ -126,6 +141,10 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	if s == nil {
 		s = new(Scratch)
 	}
+	if w.quad != nil {
+		simdMatMulQ8Quad(dst, a, m, w, bias, s)
+		return
+	}
 	s.grow(2*m*w.Kp, m)
 	q, sa := s.Q, s.Scale
 	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
@@ -133,6 +152,22 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 		rows := min(rb, m-r0)
 		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[2*r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+	}
+}
+
+// simdMatMulQ8Quad is simdMatMulQ8 over the quad layout (matmul_q8x4):
+// one byte per quantized activation (qa+128), 16 MACs per instruction.
+func simdMatMulQ8Quad(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+	qd := w.quad
+	simdNeed("MatMulQ8", "quad weight data", len(qd.Data), panels(w.N)*PanelRows*qd.K4)
+	simdNeed("MatMulQ8", "quad corrections", len(qd.Corr), w.N)
+	s.grow(m*qd.K4, m)
+	q, sa := s.Q, s.Scale
+	simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(qd.K4), simdPtr(q), simdPtr(sa))
+	for r0, rb := 0, simdRowBlock(qd.K4); r0 < m; r0 += rb {
+		rows := min(rb, m-r0)
+		simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*qd.K4:]), simdPtr(sa[r0:]), int32(rows),
+			simdPtr(qd.Data), simdPtr(w.Scales), simdPtr(qd.Corr), simdPtr(bias), int32(w.N), int32(qd.K4))
 	}
 }
 
