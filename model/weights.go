@@ -9,8 +9,8 @@ import (
 // WeightSource supplies a model's parameters by their Hugging Face tensor
 // names. Implementations: FromSafetensors (a HF model.safetensors),
 // FormulaSource (the reference formula weights), Quantized (wraps another
-// source, int8 linears), and the single-file model format of package
-// modelfile. Load calls a source from several goroutines at once, so
+// source, int8 linears), and weights.Source in package modelfile/weights
+// (our single-file model format, int8/int4 used in place). Load calls a source from several goroutines at once, so
 // implementations must be safe for concurrent use.
 type WeightSource interface {
 	// Float returns a float tensor (norm scales, biases, position

@@ -13,6 +13,7 @@ import (
 	"github.com/sbinet/npyio"
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
@@ -31,7 +32,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runEmbed(args []string) error {
 	fs := flag.NewFlagSet("embed", flag.ContinueOnError)
-	modelPath := fs.String("model", "", "Hugging Face snapshot directory (config.json + model.safetensors) or a model.safetensors file")
+	modelPath := fs.String("model", "", "Hugging Face snapshot directory (config.json + model.safetensors), a model.safetensors file, or a .siglip model file (siglip convert)")
 	configPath := fs.String("config", "", "config.json (with --formula-weights, or to override the one beside --model)")
 	formula := fs.Bool("formula-weights", false, "use the reference formula weights for --config instead of a weights file")
 	tok := fs.String("tokenizer", "", "spiece.model or tokenizer.json for --text (default: the one beside --model)")
@@ -115,10 +116,52 @@ func runEmbed(args []string) error {
 	return enc.Encode(out)
 }
 
+// isModelFile reports whether path is one of our single-file models (as
+// written by `siglip convert`), which carry their config and tokenizer.
+func isModelFile(path string) bool {
+	if strings.HasSuffix(path, ".siglip") {
+		return true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	return strings.Contains(string(head[:n]), `"format":"siglip-wasm"`)
+}
+
+// modelFileTokenizers keeps the tokenizer carried inside a loaded model
+// file, for --text without --tokenizer.
+var modelFileTokenizers = map[string][]byte{}
+
+func loadModelFile(path string) (*model.Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, f, err := weights.Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if tok, _ := f.Tokenizer(); len(tok) > 0 {
+		modelFileTokenizers[path] = tok
+	}
+	return m, nil
+}
+
 // tokenizeTexts runs SigLIP's text pipeline (padding to the model's
 // max_position_embeddings) with the tokenizer given, or the spiece.model /
 // tokenizer.json beside the model.
 func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int32, error) {
+	if tok, ok := modelFileTokenizers[modelPath]; ok && tokPath == "" {
+		t, err := tokenizer.Load(tok)
+		if err != nil {
+			return nil, fmt.Errorf("%s: tokenizer inside the model file: %v", modelPath, err)
+		}
+		return t.EncodeBatch(texts, maxLen)
+	}
 	if tokPath == "" && modelPath != "" {
 		dir := modelPath
 		if st, err := os.Stat(modelPath); err == nil && !st.IsDir() {
@@ -198,6 +241,8 @@ func loadModel(path, configPath string, formula bool) (*model.Model, error) {
 		return nil, err
 	} else if st.IsDir() {
 		weights = filepath.Join(path, "model.safetensors")
+	} else if isModelFile(path) {
+		return loadModelFile(path)
 	}
 	if configPath == "" {
 		configPath = filepath.Join(filepath.Dir(weights), "config.json")

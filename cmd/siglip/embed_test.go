@@ -125,3 +125,36 @@ func writeNPYF32(t *testing.T, path string, shape []int, v []float32) {
 		t.Fatal(err)
 	}
 }
+
+// TestEmbedModelFile runs the committed demo model file (config and
+// tokenizer inside) on two samples: each must score its own caption highest.
+func TestEmbedModelFile(t *testing.T) {
+	var out bytes.Buffer
+	embedOut = &out
+	defer func() { embedOut = os.Stdout }()
+	texts := []string{"a photo of a red square", "a photo of a black cross", "a photo of a blue triangle"}
+	args := []string{"--model", filepath.Join("..", "..", "web", "models", "demo-q8.siglip"),
+		"--image", refdata.Path("demo/samples/sample_05_large_red_square_on_gray.png"),
+		"--image", refdata.Path("demo/samples/sample_04_large_black_cross_on_white.png")}
+	for _, s := range texts {
+		args = append(args, "--text", s)
+	}
+	if err := runEmbed(args); err != nil {
+		t.Fatal(err)
+	}
+	var res map[string][][]float64
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range res["probs_per_image"] {
+		best := 0
+		for j := range row {
+			if row[j] > row[best] {
+				best = j
+			}
+		}
+		if best != i {
+			t.Errorf("image %d: best caption %q (probs %v)", i, texts[best], row)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/siglip-wasm/siglip-wasm/modelfile"
+)
+
+const demoDir = "../../testdata/demo/model"
+
+// TestConvertReproducible converts the demo checkpoint twice per scheme and
+// requires identical bytes that open as a model file.
+func TestConvertReproducible(t *testing.T) {
+	tmp := t.TempDir()
+	for _, scheme := range []string{"q8", "q4", "f16", "f32"} {
+		a, b := filepath.Join(tmp, scheme+"-a"), filepath.Join(tmp, scheme+"-b")
+		if err := runConvert([]string{"--in", demoDir, "--out", a, "--quant", scheme}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := convertDir(demoDir, b, scheme, modelfile.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		ab, _ := os.ReadFile(a)
+		bb, _ := os.ReadFile(b)
+		if len(ab) == 0 || !bytes.Equal(ab, bb) {
+			t.Fatalf("%s: two conversions differ (%d vs %d bytes)", scheme, len(ab), len(bb))
+		}
+		f, err := modelfile.Open(ab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, kind := f.Tokenizer()
+		want, _ := os.ReadFile(filepath.Join(demoDir, "spiece.model"))
+		if f.Scheme() != scheme || kind != modelfile.TokenizerSentencePiece || !bytes.Equal(tok, want) {
+			t.Fatalf("%s: scheme %q tokenizer %q", scheme, f.Scheme(), kind)
+		}
+		t.Logf("demo %s: %d bytes", scheme, len(ab))
+	}
+}
+
+func TestConvertFromHub(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutPrefix(r.URL.Path, "/test/demo/resolve/main/")
+		if !ok || strings.Contains(name, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeFile(w, r, filepath.Join(demoDir, name))
+	}))
+	defer srv.Close()
+	t.Setenv("HF_ENDPOINT", srv.URL)
+	t.Setenv("SIGLIP_CACHE", t.TempDir())
+	out := filepath.Join(t.TempDir(), "m.siglip")
+	if err := runConvert([]string{"--in", "hf:test/demo", "--out", out, "--quant", "q4"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	if _, err := modelfile.Open(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConvertErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", out}, "usage"},
+		{[]string{"--in", t.TempDir(), "--out", out}, "config.json"},
+		{[]string{"--in", demoDir, "--out", out, "--quant", "q3"}, "q3"},
+	} {
+		err := runConvert(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.args, err, c.want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("a failed conversion left a file")
+	}
+}
+
+// TestCommittedDemoModel: web/models/demo-q8.siglip (the page's default
+// model) must be exactly what this converter makes of testdata/demo/model.
+// Regenerate with:
+//
+//	go run ./cmd/siglip convert --in testdata/demo/model --out web/models/demo-q8.siglip --quant q8
+func TestCommittedDemoModel(t *testing.T) {
+	committed, err := os.ReadFile("../../web/models/demo-q8.siglip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "demo-q8.siglip")
+	if _, _, err := convertDir(demoDir, out, "q8", modelfile.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := os.ReadFile(out)
+	if !bytes.Equal(committed, fresh) {
+		t.Fatalf("web/models/demo-q8.siglip (%d bytes) differs from a fresh conversion (%d bytes); regenerate it", len(committed), len(fresh))
+	}
+}

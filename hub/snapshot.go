@@ -1,0 +1,32 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+)
+
+// Snapshot downloads what a model file is made from — config.json,
+// model.safetensors and the tokenizer (spiece.model, or tokenizer.json
+// when the repository has no spiece.model) — and returns the directory
+// holding them.
+func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
+	var dir string
+	for _, f := range []string{"config.json", "model.safetensors"} {
+		p, err := c.Download(ctx, r, f)
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Dir(p)
+	}
+	if _, err := c.Download(ctx, r, "spiece.model"); err != nil {
+		var nf *NotFoundError
+		if !errors.As(err, &nf) {
+			return "", err
+		}
+		if _, err := c.Download(ctx, r, "tokenizer.json"); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
