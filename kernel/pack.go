@@ -21,8 +21,9 @@ type PackedQ8 struct {
 	Scales []float32 // len N
 
 	// quad is the same weight in the layout of the simd kernel matmul_q8x4
-	// (see packQuad), made by PackQ8 only when that kernel runs on this
-	// host (simdQuad); nil otherwise, and MatMulQ8 then uses Data.
+	// (see packQuad), made by PackQ8 or Prepare only when that kernel runs
+	// on this host (simdQuad); nil otherwise, and MatMulQ8 then uses Data.
+	// (js/wasm runs Go on one thread: setting it needs no lock.)
 	quad *q8Quad
 }
 
@@ -113,6 +114,25 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 		w.quad = packQuad(q, n, k)
 	}
 	return w, nil
+}
+
+// Prepare builds, once, whatever extra form of the weight the fastest
+// kernel of this host needs (the simd quad layout on x64 Chromium with
+// AVX-VNNI; nothing elsewhere). PackQ8 does it itself; call it at load
+// time on a PackedQ8 assembled by hand (e.g. over a model file's bytes),
+// or MatMulQ8 does it on first use. It costs one more copy of the int8
+// weights in memory where it applies.
+func (w *PackedQ8) Prepare() {
+	if !simdQuad || w.quad != nil {
+		return
+	}
+	q := make([]int8, w.N*w.K)
+	for n := 0; n < w.N; n++ {
+		for k := 0; k < w.K; k++ {
+			q[n*w.K+k] = w.At(n, k)
+		}
+	}
+	w.quad = packQuad(q, w.N, w.K)
 }
 
 // At returns Q[n][k] from the packed form (for tests and debugging).

@@ -65,3 +65,32 @@ func TestSIMDQuadInUse(t *testing.T) {
 		t.Fatalf("PackQ8 built the quad layout: %v, host runs the quad kernel: %v", w.quad != nil, simdQuad)
 	}
 }
+
+// A PackedQ8 assembled by hand (as model files do) gets its quad form
+// from Prepare, equal to PackQ8's.
+func TestPrepareQuad(t *testing.T) {
+	r := rand.New(rand.NewSource(12))
+	w := randQ8(r, 13, 7)
+	hand := &PackedQ8{N: w.N, K: w.K, Kp: w.Kp, Data: w.Data, Scales: w.Scales}
+	hand.Prepare()
+	if (hand.quad != nil) != simdQuad {
+		t.Fatalf("Prepare built the quad layout: %v, host runs the quad kernel: %v", hand.quad != nil, simdQuad)
+	}
+	if !simdQuad {
+		return
+	}
+	want := packQuad(func() []int8 {
+		q := make([]int8, w.N*w.K)
+		for n := 0; n < w.N; n++ {
+			for k := 0; k < w.K; k++ {
+				q[n*w.K+k] = w.At(n, k)
+			}
+		}
+		return q
+	}(), w.N, w.K)
+	for i := range want.Data {
+		if hand.quad.Data[i] != want.Data[i] {
+			t.Fatalf("quad[%d] = %d, want %d", i, hand.quad.Data[i], want.Data[i])
+		}
+	}
+}

@@ -141,6 +141,9 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	if s == nil {
 		s = new(Scratch)
 	}
+	if simdQuad && w.quad == nil {
+		w.Prepare() // a PackedQ8 not made by PackQ8 (model files)
+	}
 	if w.quad != nil {
 		simdMatMulQ8Quad(dst, a, m, w, bias, s)
 		return
