@@ -131,12 +131,15 @@ func setup(args []js.Value) (any, error) {
 		return nil, err
 	}
 	load := time.Since(t0)
+	tw := time.Now()
+	kernel.WarmUp()
+	warm := time.Since(tw)
 	runtime.GC() // the f32 weights a q8 load quantized from are garbage now
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return map[string]any{
-		"load_ms": ms1(load), "heap_mb": float64(ms.HeapAlloc) / (1 << 20), "sys_mb": float64(ms.Sys) / (1 << 20),
+		"load_ms": ms1(load), "warmup_ms": ms1(warm), "heap_mb": float64(ms.HeapAlloc) / (1 << 20), "sys_mb": float64(ms.Sys) / (1 << 20),
 		"simd": kernel.SIMD(),
 	}, nil
 }
