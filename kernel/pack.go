@@ -20,47 +20,32 @@ type PackedQ8 struct {
 	Data   []int8
 	Scales []float32 // len N
 
-	// quad is the same weight in the layout of the simd kernel matmul_q8x4
-	// (see packQuad), made by PackQ8 or Prepare only when that kernel runs
-	// on this host (simdQuad); nil otherwise, and MatMulQ8 then uses Data.
+	// corr[n] = 128·Σ_k Q[n][k], what the simd kernel matmul_q8x4 needs
+	// next to Data (see simd_relaxed.wat); made by PackQ8 or Prepare only
+	// when that kernel runs on this host (simdQuad), nil otherwise.
 	// (js/wasm runs Go on one thread: setting it needs no lock.)
-	quad *q8Quad
-}
-
-// q8Quad is a PackedQ8 weight laid out for a 4-wide int8 dot product:
-// panels of 8 rows; inside a panel, quads of k for all 8 rows:
-//
-//	Data[((p*K4/4 + k/4)*8 + j)*4 + k%4] = Q[8p+j][k]   (0 where padded)
-//
-// with K4 = K rounded up to a multiple of 4, and Corr[n] = 128·Σ_k Q[n][k]
-// (the kernel multiplies by activations offset by +128; see simd_relaxed.wat).
-type q8Quad struct {
-	K4   int
-	Data []int8
-	Corr []int32
+	corr []int32
 }
 
 // simdQuad is set at start-up when the host runs matmul_q8x4 exactly
-// (kernel/simd_js.go); PackQ8 then also builds the quad layout.
+// (kernel/simd_js.go); PackQ8 then also computes the row sums it needs.
 var simdQuad bool
 
-func packQuad(q []int8, n, k int) *q8Quad {
-	k4 := (k + 3) &^ 3
-	np := panels(n)
-	d := make([]int8, np*PanelRows*k4)
-	corr := make([]int32, n)
-	for row := 0; row < n; row++ {
-		p, j := row/PanelRows, row%PanelRows
-		src := q[row*k : (row+1)*k]
-		var sum int32
-		base := p * k4 * PanelRows
-		for kk, v := range src {
-			d[base+(kk/4*PanelRows+j)*4+kk%4] = v
-			sum += int32(v)
+// rowSums128 returns 128·Σ_k Q[n][k] for every row of w.
+func rowSums128(w *PackedQ8) []int32 {
+	corr := make([]int32, w.N)
+	for p := 0; p < panels(w.N); p++ {
+		panel := w.Data[p*w.Kp*PanelRows : (p+1)*w.Kp*PanelRows]
+		for i, v := range panel {
+			if n := p*PanelRows + (i/2)%PanelRows; n < w.N {
+				corr[n] += int32(v)
+			}
 		}
-		corr[row] = 128 * sum
 	}
-	return &q8Quad{K4: k4, Data: d, Corr: corr}
+	for n := range corr {
+		corr[n] *= 128
+	}
+	return corr
 }
 
 func panels(n int) int { return (n + PanelRows - 1) / PanelRows }
@@ -110,29 +95,19 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 		}
 	}
 	w := &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}
-	if simdQuad {
-		w.quad = packQuad(q, n, k)
-	}
+	w.Prepare()
 	return w, nil
 }
 
-// Prepare builds, once, whatever extra form of the weight the fastest
-// kernel of this host needs (the simd quad layout on x64 Chromium with
-// AVX-VNNI; nothing elsewhere). PackQ8 does it itself; call it at load
-// time on a PackedQ8 assembled by hand (e.g. over a model file's bytes),
-// or MatMulQ8 does it on first use. It costs one more copy of the int8
-// weights in memory where it applies.
+// Prepare computes, once, whatever the fastest kernel of this host needs
+// besides the packed weight (the row sums of the 4-wide int8 dot kernel on
+// x64 Chromium with AVX-VNNI: 4 bytes per output row; nothing elsewhere).
+// PackQ8 calls it; call it at load time on a PackedQ8 assembled by hand
+// (e.g. over a model file's bytes), or MatMulQ8 does it on first use.
 func (w *PackedQ8) Prepare() {
-	if !simdQuad || w.quad != nil {
-		return
+	if simdQuad && w.corr == nil && w.Kp%4 == 0 {
+		w.corr = rowSums128(w)
 	}
-	q := make([]int8, w.N*w.K)
-	for n := 0; n < w.N; n++ {
-		for k := 0; k < w.K; k++ {
-			q[n*w.K+k] = w.At(n, k)
-		}
-	}
-	w.quad = packQuad(q, w.N, w.K)
 }
 
 // At returns Q[n][k] from the packed form (for tests and debugging).

@@ -42,7 +42,7 @@ func simdQuantizeRowsU8(a unsafe.Pointer, m, k, k4 int32, q, sa unsafe.Pointer)
 
 //go:wasmimport simd matmul_q8x4
 //go:noescape
-func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, k4 int32)
+func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, kp int32)
 
 //go:wasmimport simd gemm_f32
 //go:noescape
@@ -141,10 +141,10 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	if s == nil {
 		s = new(Scratch)
 	}
-	if simdQuad && w.quad == nil {
+	if simdQuad && w.corr == nil {
 		w.Prepare() // a PackedQ8 not made by PackQ8 (model files)
 	}
-	if w.quad != nil {
+	if w.corr != nil {
 		simdMatMulQ8Quad(dst, a, m, w, bias, s)
 		return
 	}
@@ -158,19 +158,18 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	}
 }
 
-// simdMatMulQ8Quad is simdMatMulQ8 over the quad layout (matmul_q8x4):
-// one byte per quantized activation (qa+128), 16 MACs per instruction.
+// simdMatMulQ8Quad is simdMatMulQ8 through matmul_q8x4 (the 4-wide
+// relaxed dot, where exact): one byte per quantized activation (qa+128),
+// 16 MACs per instruction, on the same PackedQ8 data plus its row sums.
 func simdMatMulQ8Quad(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
-	qd := w.quad
-	simdNeed("MatMulQ8", "quad weight data", len(qd.Data), panels(w.N)*PanelRows*qd.K4)
-	simdNeed("MatMulQ8", "quad corrections", len(qd.Corr), w.N)
-	s.grow(m*qd.K4, m)
+	simdNeed("MatMulQ8", "row sums", len(w.corr), w.N)
+	s.grow(m*w.Kp, m)
 	q, sa := s.Q, s.Scale
-	simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(qd.K4), simdPtr(q), simdPtr(sa))
-	for r0, rb := 0, simdRowBlock(qd.K4); r0 < m; r0 += rb {
+	simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
+	for r0, rb := 0, simdRowBlock(w.Kp); r0 < m; r0 += rb {
 		rows := min(rb, m-r0)
-		simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*qd.K4:]), simdPtr(sa[r0:]), int32(rows),
-			simdPtr(qd.Data), simdPtr(w.Scales), simdPtr(qd.Corr), simdPtr(bias), int32(w.N), int32(qd.K4))
+		simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(w.corr), simdPtr(bias), int32(w.N), int32(w.Kp))
 	}
 }
 

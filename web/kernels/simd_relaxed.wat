@@ -219,20 +219,20 @@
   (func $ld4i (param $p i32) (param $cnt i32) (result v128)
     (call $ld4p (local.get $p) (local.get $cnt)))
 
-  ;; matmul_q8x4(dst, q, sa, m, w4, scales, corr, bias, n, k4): Y[m][n] =
+;; matmul_q8x4(dst, q, sa, m, w, scales, corr, bias, n, kp): Y[m][n] =
   ;; A·Wᵀ with the int8 semantics of kernel/doc.go, for hosts where
-  ;; dot_exact() = 1. q: activations of quantize_rows_u8, one byte per k,
-  ;; qa+128 (0..254), rows of k4 bytes (k4 = K rounded up to 4). w4: the
-  ;; weights re-laid out in quads (kernel.PackedQ8's quad form): panel p,
-  ;; k-quad g: 32 bytes, output j of the panel at byte 4j, its weights
-  ;; k = 4g..4g+3 in order (0 where padded). One relaxed dot then adds
-  ;; 4 products into each of 4 outputs (16 MACs; vpdpbusd), where the
-  ;; pairwise i32x4.dot_i16x8_s adds 8. corr[n] = 128·Σ_k Q[n][k] removes the
-  ;; +128 offset: Σ Q·(qa+128) − corr = Σ Q·qa exactly (|sum| < 2^31 for
+  ;; dot_exact() = 1, over the same PackedQ8 as matmul_q8 (kp a multiple of
+  ;; 4). q: activations of quantize_rows_u8, one byte per k, qa+128 (1..255),
+  ;; rows of kp bytes. Each step reads two k-pairs of a panel (32 bytes) and
+  ;; interleaves them so that lane j holds output j's 4 consecutive weights;
+  ;; one relaxed dot (vpdpbusd) then adds 4 products into each of 4 outputs
+  ;; (16 MACs), where the pairwise i32x4.dot_i16x8_s adds 8 and needs the
+  ;; activations widened to i16. corr[n] = 128·Σ_k Q[n][k] removes the +128
+  ;; offset: Σ Q·(qa+128) − corr = Σ Q·qa exactly (|sum| < 2^31 for
   ;; K < 66000). Tile: 5 rows × one 8-output panel, as matmul_q8.
   (func (export "matmul_q8x4")
     (param $dst i32) (param $q i32) (param $sa i32) (param $m i32)
-    (param $w i32) (param $scales i32) (param $corr i32) (param $bias i32) (param $n i32) (param $k4 i32)
+    (param $w i32) (param $scales i32) (param $corr i32) (param $bias i32) (param $n i32) (param $kp i32)
     (local $p i32) (local $np i32) (local $n0 i32) (local $cnt i32) (local $wp0 i32) (local $wp i32)
     (local $i0 i32) (local $rs i32) (local $last i32) (local $off i32) (local $end i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $a4 i32)
@@ -242,14 +242,14 @@
     (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
     (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
     (local.set $np (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
-    (local.set $rs (local.get $k4))                                  ;; bytes per activation row
-    (local.set $end (local.get $k4))
+    (local.set $rs (local.get $kp))                                  ;; bytes per activation row
+    (local.set $end (local.get $kp))
     (local.set $last (i32.add (local.get $q) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rs))))
     (block $pdone (loop $panels
       (br_if $pdone (i32.ge_s (local.get $p) (local.get $np)))
       (local.set $n0 (i32.shl (local.get $p) (i32.const 3)))
       (local.set $cnt (i32.sub (local.get $n) (local.get $n0)))
-      (local.set $wp0 (i32.add (local.get $w) (i32.mul (local.get $p) (i32.shl (local.get $k4) (i32.const 3)))))
+      (local.set $wp0 (i32.add (local.get $w) (i32.mul (local.get $p) (i32.shl (local.get $kp) (i32.const 3)))))
       (local.set $slo (call $ld4p (i32.add (local.get $scales) (i32.shl (local.get $n0) (i32.const 2))) (local.get $cnt)))
       (local.set $shi (call $ld4p (i32.add (local.get $scales) (i32.shl (i32.add (local.get $n0) (i32.const 4)) (i32.const 2)))
                                   (i32.sub (local.get $cnt) (i32.const 4))))
@@ -281,8 +281,14 @@
         (local.set $off (i32.const 0))
         (block $kdone (loop $k
           (br_if $kdone (i32.ge_u (local.get $off) (local.get $end)))
+          ;; two k-pairs of the PackedQ8 layout, interleaved by 16-bit units
+          ;; (punpcklwd/punpckhwd): lane j of wl = output j's k..k+3 (j < 4),
+          ;; of wh = output 4+j's
           (local.set $wl (v128.load (local.get $wp)))
           (local.set $wh (v128.load offset=16 (local.get $wp)))
+          (local.set $x (local.get $wl))
+          (local.set $wl (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $wh)))
+          (local.set $wh (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $wh)))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a0) (local.get $off)))))
           (local.set $c00 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $wl) (local.get $x) (local.get $c00)))
           (local.set $c01 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $wh) (local.get $x) (local.get $c01)))
