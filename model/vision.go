@@ -28,6 +28,11 @@ type PoolingHead struct {
 	ProbeQ        []float32 // the probe's query projection (constant)
 	InProj        Linear    // [3·hidden][hidden]: q, k, v stacked
 	InProjB       []float32
+	// kvProj is InProj's k and v rows alone (a view of the same weights,
+	// see rowSlice), nil when the Linear's form has no such view: the
+	// probe's query is constant, so per image only keys and values are
+	// projected, a third fewer FLOPs in the head.
+	kvProj Linear
 	Out           Linear
 	OutB          []float32
 	LNW, LNB      []float32
@@ -87,6 +92,7 @@ func loadVision(src WeightSource, v VisionConfig) (*VisionTower, error) {
 	var s kernel.Scratch
 	hd.InProj.Apply(qkv, probe, 1, hd.InProjB, &s)
 	hd.ProbeQ = qkv[:h]
+	hd.kvProj = rowSlice(hd.InProj, h, 3*h)
 	t.Head = hd
 	t.Layers, err = loadEncoder(src, "vision_model.encoder", v.NumHiddenLayers, h, v.NumAttentionHeads, v.IntermediateSize, v.LayerNormEps, act)
 	if err != nil {
@@ -155,10 +161,18 @@ func (t *VisionTower) PatchEmbed(x, pixels []float32, n int, patches []float32, 
 // x[n·patches][hidden], writing pooler_output[n][hidden] into b.pooled.
 func (hd *PoolingHead) Pool(pooled, x []float32, n, seq int, b *visionBuffers) {
 	h := hd.Hidden
-	hd.InProj.Apply(b.kv, x, n*seq, hd.InProjB, &b.enc.Scratch)
-	for i := 0; i < n; i++ {
-		kv := b.kv[i*seq*3*h:]
-		kernel.Attention(b.att[i*h:], h, hd.ProbeQ, h, kv[h:], 3*h, kv[2*h:], 3*h, 1, seq, hd.Heads, h/hd.Heads, b.enc.Scores)
+	if hd.kvProj != nil {
+		hd.kvProj.Apply(b.kv, x, n*seq, hd.InProjB[h:], &b.enc.Scratch)
+		for i := 0; i < n; i++ {
+			kv := b.kv[i*seq*2*h:]
+			kernel.Attention(b.att[i*h:], h, hd.ProbeQ, h, kv, 2*h, kv[h:], 2*h, 1, seq, hd.Heads, h/hd.Heads, b.enc.Scores)
+		}
+	} else {
+		hd.InProj.Apply(b.kv, x, n*seq, hd.InProjB, &b.enc.Scratch)
+		for i := 0; i < n; i++ {
+			kv := b.kv[i*seq*3*h:]
+			kernel.Attention(b.att[i*h:], h, hd.ProbeQ, h, kv[h:], 3*h, kv[2*h:], 3*h, 1, seq, hd.Heads, h/hd.Heads, b.enc.Scores)
+		}
 	}
 	hd.Out.Apply(pooled, b.att, n, hd.OutB, &b.enc.Scratch)
 	kernel.LayerNorm(b.h, pooled, n, h, hd.LNW, hd.LNB, hd.Eps)
