@@ -32,12 +32,12 @@ type PoolingHead struct {
 	// see rowSlice), nil when the Linear's form has no such view: the
 	// probe's query is constant, so per image only keys and values are
 	// projected, a third fewer FLOPs in the head.
-	kvProj Linear
-	Out           Linear
-	OutB          []float32
-	LNW, LNB      []float32
-	FC1, FC2      Linear
-	FC1B, FC2B    []float32
+	kvProj     Linear
+	Out        Linear
+	OutB       []float32
+	LNW, LNB   []float32
+	FC1, FC2   Linear
+	FC1B, FC2B []float32
 }
 
 func loadVision(src WeightSource, v VisionConfig) (*VisionTower, error) {
