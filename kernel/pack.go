@@ -31,19 +31,24 @@ type PackedQ8 struct {
 // (kernel/simd_js.go); PackQ8 then also computes the row sums it needs.
 var simdQuad bool
 
-// rowSums128 returns 128·Σ_k Q[n][k] for every row of w.
+// rowSums128 returns 128·Σ_k Q[n][k] for every row of w (walking each
+// panel's 16-byte k-pair groups: 8 rows × 2 values).
 func rowSums128(w *PackedQ8) []int32 {
 	corr := make([]int32, w.N)
 	for p := 0; p < panels(w.N); p++ {
 		panel := w.Data[p*w.Kp*PanelRows : (p+1)*w.Kp*PanelRows]
-		for i, v := range panel {
-			if n := p*PanelRows + (i/2)%PanelRows; n < w.N {
-				corr[n] += int32(v)
+		var s [PanelRows]int32
+		for i := 0; i+2*PanelRows <= len(panel); i += 2 * PanelRows {
+			g := panel[i : i+2*PanelRows : i+2*PanelRows]
+			for j := range s {
+				s[j] += int32(g[2*j]) + int32(g[2*j+1])
 			}
 		}
-	}
-	for n := range corr {
-		corr[n] *= 128
+		for j, v := range s {
+			if n := p*PanelRows + j; n < w.N {
+				corr[n] = 128 * v
+			}
+		}
 	}
 	return corr
 }
