@@ -72,3 +72,23 @@ func TestMatMulQ8QuadShapes(t *testing.T) {
 		}
 	}
 }
+
+// Add is bit-identical to the plain loop, odd lengths included, and
+// touches nothing past len(x).
+func TestAdd(t *testing.T) {
+	r := rand.New(rand.NewSource(14))
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 1000} {
+		x := testMatrix(r, 1, n+3, false)
+		y := testMatrix(r, 1, n+3, false)
+		want := append([]float32(nil), x...)
+		for i := 0; i < n; i++ {
+			want[i] += y[i]
+		}
+		Add(x[:n], y)
+		for i := range want {
+			if x[i] != want[i] {
+				t.Fatalf("n=%d: x[%d] = %v, want %v", n, i, x[i], want[i])
+			}
+		}
+	}
+}

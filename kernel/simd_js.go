@@ -60,6 +60,10 @@ func simdLayerNormRaw(dst, src unsafe.Pointer, m, n int32, gamma, beta unsafe.Po
 //go:noescape
 func simdGELUTanhRaw(x unsafe.Pointer, n int32)
 
+//go:wasmimport simd add_inplace
+//go:noescape
+func simdAddRaw(x, y unsafe.Pointer, n int32)
+
 //go:wasmimport simd softmax_rows
 //go:noescape
 func simdSoftmaxRowsRaw(x unsafe.Pointer, m, n, ld int32)
@@ -82,6 +86,7 @@ func init() {
 		geluTanh:    simdGELUTanh,
 		softmaxRows: simdSoftmaxRows,
 		attention:   simdAttention,
+		add:         simdAdd,
 	}
 }
 
@@ -252,6 +257,14 @@ func simdGELUTanh(x []float32) {
 		return
 	}
 	simdGELUTanhRaw(simdPtr(x), int32(len(x)))
+}
+
+func simdAdd(x, y []float32) {
+	if len(x) == 0 {
+		return
+	}
+	simdNeed("Add", "y", len(y), len(x))
+	simdAddRaw(simdPtr(x), simdPtr(y), int32(len(x)))
 }
 
 func simdSoftmaxRows(x []float32, m, n int) {

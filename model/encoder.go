@@ -120,12 +120,8 @@ func (l *EncoderLayer) Forward(x []float32, n, seq int, b *EncoderBuffers) {
 	stage("residual")
 }
 
-func addInPlace(x, y []float32) {
-	y = y[:len(x)]
-	for i := range x {
-		x[i] += y[i]
-	}
-}
+// addInPlace is kernel.Add (simd128 where loaded).
+func addInPlace(x, y []float32) { kernel.Add(x, y) }
 
 func loadEncoder(src WeightSource, prefix string, layers, hidden, heads, inter int, eps float64, act func([]float32)) ([]*EncoderLayer, error) {
 	out := make([]*EncoderLayer, layers)

@@ -676,6 +676,25 @@
       (local.set $v (call $gelu4 (call $ld4p (local.get $p) (i32.sub (local.get $n) (local.get $i)))))
       (call $st4p (local.get $p) (local.get $v) (i32.sub (local.get $n) (local.get $i))))))
 
+  ;; add_inplace(x, y, n): x[i] += y[i] for n floats (the residual adds).
+  (func (export "add_inplace") (param $x i32) (param $y i32) (param $n i32)
+    (local $i i32) (local $e i32)
+    (local.set $e (i32.shl (local.get $n) (i32.const 2)))
+    (block $d0 (loop $l0
+      (br_if $d0 (i32.gt_u (i32.add (local.get $i) (i32.const 32)) (local.get $e)))
+      (v128.store (i32.add (local.get $x) (local.get $i))
+        (f32x4.add (v128.load (i32.add (local.get $x) (local.get $i))) (v128.load (i32.add (local.get $y) (local.get $i)))))
+      (v128.store offset=16 (i32.add (local.get $x) (local.get $i))
+        (f32x4.add (v128.load offset=16 (i32.add (local.get $x) (local.get $i))) (v128.load offset=16 (i32.add (local.get $y) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 32)))
+      (br $l0)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $i) (local.get $e)))
+      (f32.store (i32.add (local.get $x) (local.get $i))
+        (f32.add (f32.load (i32.add (local.get $x) (local.get $i))) (f32.load (i32.add (local.get $y) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l1))))
+
   ;; softmax_rows(x, m, n, ld): numerically stable softmax of each of the m
   ;; rows (n values, rows ld floats apart), in place.
   (func (export "softmax_rows") (param $x i32) (param $m i32) (param $n i32) (param $ld i32)
