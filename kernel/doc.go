@@ -53,6 +53,9 @@
 //	func GELUTanh(x []float32)           // in place, gelu_pytorch_tanh
 //	func GELUErf(x []float32)            // in place, exact GELU
 //	func SoftmaxRows(x []float32, m, n int) // in place
+//	func Add(x, y []float32)             // x[i] += y[i], in place
+//	func WarmUp()                        // run every kernel once (V8 tier-up)
+//	func (w *PackedQ8) Prepare()         // per-host extras (row sums of matmul_q8x4)
 //
 //	// Unmasked multi-head attention; row i of head h of X is
 //	// x[i*xStride + h*hd : … + hd]. scores: ≥ heads·sq·sk floats of scratch.
