@@ -1,0 +1,375 @@
+// siglip.js — SigLIP in the browser (and Node): zero-shot classification
+// with sigmoid probabilities, image and text embeddings. The Go wasm module
+// runs in a dedicated Web Worker (worker.js); this module is the public API.
+//
+//   import { SigLIP } from './siglip.js';
+//   const model = await SigLIP.load('models/demo-q8.siglip', { onProgress });
+//   const ranked = await model.classify(fileOrImage, ['cat', 'dog'], { template: 'This is a photo of {}.' });
+//   model.dispose();
+
+export const DEFAULT_TEMPLATE = 'This is a photo of {}.';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+// ---------- transport to the worker ----------
+
+class Channel {
+  constructor(post, terminate) {
+    this.post = post;
+    this.terminate = terminate;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.broken = null;
+    this.onBusy = null; // (busy: boolean) => void
+  }
+  settle(id) {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.onBusy?.(false);
+  }
+  receive(msg) {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.settle(msg.id);
+    if (msg.ok) p.resolve(msg.result); else p.reject(new Error(msg.error));
+  }
+  fail(err) {
+    this.broken = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.onBusy?.(false);
+  }
+  call(op, args = {}, transfer = []) {
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.onBusy?.(true);
+      this.pending.set(id, { resolve, reject });
+      try {
+        this.post({ id, op, ...args }, transfer);
+      } catch (err) {
+        this.settle(id);
+        reject(err);
+      }
+    });
+  }
+}
+
+async function openChannel(mode) {
+  const workerURL = new URL('./worker.js', import.meta.url);
+  if (!isNode) {
+    const w = new Worker(workerURL, { type: 'module', name: 'siglip' });
+    const ch = new Channel((m, t) => w.postMessage(m, t), () => w.terminate());
+    w.onmessage = (e) => ch.receive(e.data);
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      ch.fail(new Error(`the SigLIP worker failed to start: ${e.message || 'script error (is dist/siglip.wasm built?)'}`));
+    };
+    return ch;
+  }
+  if (mode === 'inprocess') {
+    const { createHost } = await import(workerURL.href);
+    const host = createHost();
+    const ch = new Channel((m) => {
+      host.handle(m).then((result) => ch.receive({ id: m.id, ok: true, result }),
+        (err) => ch.receive({ id: m.id, ok: false, error: err?.message ?? String(err) }));
+    }, () => {});
+    return ch;
+  }
+  const wt = await import('node:worker_threads');
+  const w = new wt.Worker(workerURL, { workerData: { siglipWorker: true } });
+  const ch = new Channel((m, t) => w.postMessage(m, t), () => w.terminate());
+  // An idle model does not keep Node alive; a pending call does.
+  w.unref();
+  ch.onBusy = (busy) => (busy ? w.ref() : w.unref());
+  w.on('message', (m) => ch.receive(m));
+  w.on('error', (e) => ch.fail(new Error(`the SigLIP worker failed: ${e.message}`)));
+  w.on('exit', (code) => ch.fail(new Error(`the SigLIP worker stopped (exit code ${code})`)));
+  return ch;
+}
+
+// ---------- model bytes ----------
+
+async function readAllWithProgress(res, onProgress) {
+  const total = Number(res.headers.get('content-length')) || 0;
+  if (!res.body || !onProgress) {
+    const buf = new Uint8Array(await res.arrayBuffer());
+    onProgress?.({ loaded: buf.length, total: buf.length || total, phase: 'download' });
+    return buf;
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  onProgress({ loaded: 0, total, phase: 'download' });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress({ loaded, total, phase: 'download' });
+  }
+  const out = new Uint8Array(loaded);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+/** Reads model bytes from a URL, path (Node), Response, Blob or buffer. */
+export async function fetchModelBytes(source, { onProgress, signal, fetch: fetchFn } = {}) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    onProgress?.({ loaded: 0, total: source.size, phase: 'read' });
+    const b = new Uint8Array(await source.arrayBuffer());
+    onProgress?.({ loaded: b.length, total: b.length, phase: 'read' });
+    return b;
+  }
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (!source.ok) throw new Error(`model download failed: HTTP ${source.status}`);
+    return readAllWithProgress(source, onProgress);
+  }
+  if (typeof source === 'string' || source instanceof URL) {
+    const s = String(source);
+    if (isNode && !/^https?:/i.test(s)) {
+      const { readFile } = await import('node:fs/promises');
+      const path = s.startsWith('file:') ? new URL(s) : s;
+      return new Uint8Array(await readFile(path));
+    }
+    let res;
+    try {
+      res = await (fetchFn ?? fetch)(s, { signal });
+    } catch (err) {
+      throw new Error(`cannot download the model from ${s}: ${err.message}`);
+    }
+    if (!res.ok) throw new Error(`cannot download the model from ${s}: HTTP ${res.status}`);
+    return readAllWithProgress(res, onProgress);
+  }
+  throw new TypeError('SigLIP.load: give a URL, a path, a Response, a Blob or the model bytes');
+}
+
+// ---------- images ----------
+
+async function toImageInput(image) {
+  if (image == null) throw new TypeError('no image given');
+  if (image instanceof ArrayBuffer) return { msg: { kind: 'encoded', bytes: new Uint8Array(image.slice(0)) }, transfer: [] };
+  if (ArrayBuffer.isView(image) && !(image instanceof Uint8ClampedArray)) {
+    const bytes = new Uint8Array(image.buffer, image.byteOffset, image.byteLength).slice();
+    return { msg: { kind: 'encoded', bytes }, transfer: [bytes.buffer] };
+  }
+  if (typeof Blob !== 'undefined' && image instanceof Blob) {
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    return { msg: { kind: 'encoded', bytes }, transfer: [bytes.buffer] };
+  }
+  // ImageData, or anything shaped like it ({data, width, height}: RGBA bytes).
+  if (image.data && typeof image.width === 'number' && typeof image.height === 'number') {
+    const rgba = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength).slice();
+    return { msg: { kind: 'rgba', rgba, width: image.width, height: image.height }, transfer: [rgba.buffer] };
+  }
+  if (typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) {
+    // A clone, so the caller's bitmap stays usable.
+    const bitmap = await createImageBitmap(image);
+    return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
+  }
+  if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement) {
+    if (!image.complete) await image.decode();
+    if (!image.naturalWidth) throw new Error('the <img> element holds no decoded image');
+    const bitmap = await createImageBitmap(image);
+    return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
+  }
+  if ((typeof HTMLCanvasElement !== 'undefined' && image instanceof HTMLCanvasElement) ||
+      (typeof OffscreenCanvas !== 'undefined' && image instanceof OffscreenCanvas)) {
+    const bitmap = await createImageBitmap(image);
+    return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
+  }
+  throw new TypeError('image must be an HTMLImageElement, ImageBitmap, ImageData, canvas, Blob, or the bytes of an encoded image');
+}
+
+// ---------- text ----------
+
+/** Fills a prompt template: every "{}" becomes the label. */
+export function formatPrompt(template, label) {
+  if (typeof template !== 'string' || !template.includes('{}')) {
+    throw new Error(`the prompt template must contain "{}" where the label goes (got ${JSON.stringify(template)})`);
+  }
+  return template.split('{}').join(label);
+}
+
+function checkLabels(labels) {
+  if (!Array.isArray(labels)) throw new TypeError('labels must be an array of strings');
+  const out = labels.map((l) => (typeof l === 'string' ? l.trim() : l));
+  if (out.some((l) => typeof l !== 'string')) throw new TypeError('every label must be a string');
+  if (out.length === 0 || out.every((l) => l === '')) throw new Error('no labels: give at least one label to classify against');
+  if (out.some((l) => l === '')) throw new Error('a label is empty: remove it or type a word');
+  return out;
+}
+
+const TEXT_CACHE_LIMIT = 50000;
+
+// ---------- the model ----------
+
+export class SigLIP {
+  /**
+   * Loads a model file (our single quantized file, e.g. models/demo-q8.siglip).
+   * options.onProgress({loaded, total, phase}) reports the download and the load.
+   * options.worker: 'worker' (default) or, in Node only, 'inprocess'.
+   */
+  static async load(source, options = {}) {
+    const { onProgress } = options;
+    const bytes = await fetchModelBytes(source, options);
+    onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'load' });
+    const ch = await openChannel(options.worker ?? 'worker');
+    try {
+      // Copy: the caller's buffer must stay usable, and the copy is
+      // transferred (moved, not cloned) into the worker.
+      const own = bytes.slice();
+      const { handle, info } = await ch.call('load', { bytes: own }, [own.buffer]);
+      onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'ready' });
+      return new SigLIP(ch, handle, info);
+    } catch (err) {
+      ch.terminate();
+      throw err;
+    }
+  }
+
+  constructor(channel, handle, info) {
+    this._ch = channel;
+    this._handle = handle;
+    /** Model description: imageSize, embedDim, maxTextTokens, name, ... */
+    this.info = Object.freeze(info);
+    this._texts = new Map(); // prompt → Float32Array, per model
+    this._inflight = new Map(); // prompt → Promise of the batch embedding it
+    this.stats = { textCacheHits: 0, textCacheMisses: 0 };
+  }
+
+  _call(op, args, transfer) {
+    if (!this._ch) return Promise.reject(new Error('this model has been disposed'));
+    return this._ch.call(op, { handle: this._handle, ...args }, transfer);
+  }
+
+  /** Embeds one image; returns its L2-normalised embedding. */
+  async embedImage(image) {
+    const { msg, transfer } = await toImageInput(image);
+    const { data } = await this._call('embedImages', { images: [msg] }, transfer);
+    return data;
+  }
+
+  /** Embeds several images, one worker call each (progress via onProgress(done, total)). */
+  async embedImages(images, { onProgress } = {}) {
+    const out = [];
+    for (const im of images) {
+      out.push(await this.embedImage(im));
+      onProgress?.(out.length, images.length);
+    }
+    return out;
+  }
+
+  /**
+   * Embeds text: a string gives one Float32Array, an array gives an array.
+   * Embeddings are cached per model, so repeated labels cost nothing.
+   */
+  async embedText(texts, { onProgress } = {}, retried = false) {
+    const single = typeof texts === 'string';
+    const list = single ? [texts] : texts;
+    if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) throw new TypeError('embedText takes a string or an array of strings');
+    if (list.length === 0) return [];
+    const unique = [...new Set(list)];
+    const missing = unique.filter((t) => !this._texts.has(t) && !this._inflight.has(t));
+    const waiting = unique.filter((t) => this._inflight.has(t));
+    this.stats.textCacheHits += list.length - missing.length;
+    this.stats.textCacheMisses += missing.length;
+    const batch = this.info.textBatch || 32;
+    let done = 0;
+    const batches = [];
+    const local = new Map();
+    for (let i = 0; i < missing.length; i += batch) {
+      const part = missing.slice(i, i + batch);
+      // Texts in flight are shared: a second caller (e.g. the page's
+      // warm-up and a click) waits for the same batch instead of redoing it.
+      const p = this._call('embedTexts', { texts: part }).then(({ data, dim }) => {
+        part.forEach((t, j) => {
+          const emb = data.slice(j * dim, (j + 1) * dim);
+          local.set(t, emb);
+          this._remember(t, emb);
+        });
+        done += part.length;
+        onProgress?.(done, missing.length);
+      }).finally(() => part.forEach((t) => this._inflight.delete(t)));
+      part.forEach((t) => this._inflight.set(t, p));
+      batches.push(p);
+    }
+    await Promise.all([...batches, ...new Set(waiting.map((t) => this._inflight.get(t)))]);
+    const get = (t) => local.get(t) ?? this._texts.get(t);
+    if (!retried && list.some((t) => !get(t))) {
+      // The cache dropped an entry another caller embedded (over
+      // TEXT_CACHE_LIMIT texts): embed what is left, once.
+      return this.embedText(texts, { onProgress }, true);
+    }
+    const out = list.map(get);
+    return single ? out[0] : out;
+  }
+
+  _remember(text, emb) {
+    if (this._texts.size >= TEXT_CACHE_LIMIT) this._texts.delete(this._texts.keys().next().value);
+    this._texts.set(text, emb);
+  }
+
+  /**
+   * Scores image embeddings against text embeddings with the model's own
+   * logit scale and bias. Returns {logits, probs}, row-major
+   * [images × texts], probs = sigmoid(logits).
+   */
+  async scores(imageEmbeddings, textEmbeddings) {
+    const dim = this.info.embedDim;
+    const pack = (rows) => {
+      const list = rows instanceof Float32Array ? [rows] : rows;
+      const out = new Float32Array(list.length * dim);
+      list.forEach((r, i) => {
+        if (r.length !== dim) throw new Error(`embedding ${i} has ${r.length} values, the model's have ${dim}`);
+        out.set(r, i * dim);
+      });
+      return out;
+    };
+    const images = pack(imageEmbeddings);
+    const texts = pack(textEmbeddings);
+    return this._call('scores', { images, texts, dim }, [images.buffer, texts.buffer]);
+  }
+
+  /**
+   * Zero-shot classification: each label is put in the template, and gets
+   * its own sigmoid probability (they need not sum to 1).
+   * Returns [{label, score, logit}] sorted by score, highest first.
+   */
+  async classify(image, labels, { template = DEFAULT_TEMPLATE, onProgress } = {}) {
+    const clean = checkLabels(labels);
+    const prompts = clean.map((l) => formatPrompt(template, l));
+    const texts = await this.embedText(prompts, { onProgress });
+    const img = await this.embedImage(image);
+    const { logits, probs } = await this.scores(img, texts);
+    return clean.map((label, i) => ({ label, score: probs[i], logit: logits[i] }))
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Ranks image embeddings for a text query: [{index, score, logit}] sorted
+   * by score, highest first.
+   */
+  async rank(query, imageEmbeddings) {
+    if (typeof query !== 'string' || query.trim() === '') throw new Error('type a query to search for');
+    if (!imageEmbeddings.length) return [];
+    const t = await this.embedText(query);
+    const { logits, probs } = await this.scores(imageEmbeddings, [t]);
+    return Array.from(probs, (score, index) => ({ index, score, logit: logits[index] }))
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /** Frees the model and its worker. */
+  dispose() {
+    if (!this._ch) return;
+    const ch = this._ch;
+    this._ch = null;
+    this._texts.clear();
+    ch.call('unload', { handle: this._handle }).catch(() => {}).finally(() => ch.terminate());
+  }
+}
+
+export default SigLIP;
