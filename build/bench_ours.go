@@ -52,6 +52,23 @@ func prepareOurs(srv *benchServer, root string, opts oursOptions) error {
 		return fmt.Errorf("the base-256 configuration: %w", err)
 	}
 	srv.virtual["/bench/siglip_config.json"] = cfg
+	// transformers' embeddings of the bench's inputs (the first image and
+	// text of full/golden.npz, which selectFullCases feeds both sides):
+	// ours.mjs checks our output against them.
+	gold, err := refdata.LoadNPZ("full/golden.npz")
+	if err != nil {
+		return fmt.Errorf("loading expected embeddings: %w", err)
+	}
+	for _, e := range []struct{ key, url string }{
+		{"fp32/image_embeds", "/bench/expected_vision.bin"},
+		{"fp32/text_embeds", "/bench/expected_text.bin"},
+	} {
+		a, ok := gold[e.key]
+		if !ok || len(a.Shape) != 2 || a.Shape[0] < 1 {
+			return fmt.Errorf("full/golden.npz: %s missing or not [N,D] (%v)", e.key, a.Shape)
+		}
+		srv.virtual[e.url] = f32Bytes(a.F32()[:a.Shape[1]])
+	}
 	raw, _ := json.Marshal(opts)
 	srv.virtual["/bench/ours_options.json"] = raw
 	if d := time.Since(start); d > 2*time.Second {
