@@ -24,6 +24,11 @@ package main
 // our engine is not available to the page (see build/bench/ours.mjs); our
 // numbers are never made up.
 //
+// Our side is build/bench/ourswasm (bench_ours.go builds it with -tags simd;
+// build/bench/ours.mjs runs it), which checks its embedding against
+// transformers' (full/golden.npz) after the timed runs. -profile adds our
+// per-stage times, first-vs-second run and load figures on stderr.
+//
 // -tiny is the harness's smoke test: onnxruntime-web runs testdata/tinyonnx
 // and its logits must match onnxruntime's (onnx_meta.json) within 1e-3.
 
