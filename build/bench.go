@@ -24,6 +24,11 @@ package main
 // our engine is not available to the page (see build/bench/ours.mjs); our
 // numbers are never made up.
 //
+// Our side is build/bench/ourswasm (bench_ours.go builds it with -tags simd;
+// build/bench/ours.mjs runs it), which checks its embedding against
+// transformers' (full/golden.npz) after the timed runs. -profile adds our
+// per-stage times, first-vs-second run and load figures on stderr.
+//
 // -tiny is the harness's smoke test: onnxruntime-web runs testdata/tinyonnx
 // and its logits must match onnxruntime's (onnx_meta.json) within 1e-3.
 
@@ -120,6 +125,7 @@ func runBench(args []string) error {
 	chromium := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")
 	timeout := fs.Duration("timeout", 30*time.Minute, "overall limit")
 	verbose := fs.Bool("v", false, "print the driver's JSON lines and per-run times")
+	profile := fs.Bool("profile", false, "print our per-stage times, first-run and setup figures (page console, on stderr)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -155,7 +161,7 @@ func runBench(args []string) error {
 		}
 	} else if cfg.Cases, err = selectFullCases(*cases, srv, root); err != nil {
 		return err
-	} else if err = prepareOurs(srv, root); err != nil {
+	} else if err := prepareOurs(srv, root, oursOptions{Profile: *profile}); err != nil {
 		return err
 	}
 	raw, _ := json.Marshal(cfg)

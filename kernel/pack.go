@@ -19,6 +19,38 @@ type PackedQ8 struct {
 	Kp     int // K rounded up to even
 	Data   []int8
 	Scales []float32 // len N
+
+	// corr[n] = 128·Σ_k Q[n][k], what the simd kernel matmul_q8x4 needs
+	// next to Data (see simd_relaxed.wat); made by PackQ8 or Prepare only
+	// when that kernel runs on this host (simdQuad), nil otherwise.
+	// (js/wasm runs Go on one thread: setting it needs no lock.)
+	corr []int32
+}
+
+// simdQuad is set at start-up when the host runs matmul_q8x4 exactly
+// (kernel/simd_js.go); PackQ8 then also computes the row sums it needs.
+var simdQuad bool
+
+// rowSums128 returns 128·Σ_k Q[n][k] for every row of w (walking each
+// panel's 16-byte k-pair groups: 8 rows × 2 values).
+func rowSums128(w *PackedQ8) []int32 {
+	corr := make([]int32, w.N)
+	for p := 0; p < panels(w.N); p++ {
+		panel := w.Data[p*w.Kp*PanelRows : (p+1)*w.Kp*PanelRows]
+		var s [PanelRows]int32
+		for i := 0; i+2*PanelRows <= len(panel); i += 2 * PanelRows {
+			g := panel[i : i+2*PanelRows : i+2*PanelRows]
+			for j := range s {
+				s[j] += int32(g[2*j]) + int32(g[2*j+1])
+			}
+		}
+		for j, v := range s {
+			if n := p*PanelRows + j; n < w.N {
+				corr[n] = 128 * v
+			}
+		}
+	}
+	return corr
 }
 
 func panels(n int) int { return (n + PanelRows - 1) / PanelRows }
@@ -67,7 +99,20 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 			d[((p*kp/2+kk/2)*PanelRows+j)*2+kk%2] = v
 		}
 	}
-	return &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}, nil
+	w := &PackedQ8{N: n, K: k, Kp: kp, Data: d, Scales: append([]float32(nil), scales...)}
+	w.Prepare()
+	return w, nil
+}
+
+// Prepare computes, once, whatever the fastest kernel of this host needs
+// besides the packed weight (the row sums of the 4-wide int8 dot kernel on
+// x64 Chromium with AVX-VNNI: 4 bytes per output row; nothing elsewhere).
+// PackQ8 calls it; call it at load time on a PackedQ8 assembled by hand
+// (e.g. over a model file's bytes), or MatMulQ8 does it on first use.
+func (w *PackedQ8) Prepare() {
+	if simdQuad && w.corr == nil && w.Kp%4 == 0 {
+		w.corr = rowSums128(w)
+	}
 }
 
 // At returns Q[n][k] from the packed form (for tests and debugging).

@@ -22,6 +22,7 @@ type simdKernels struct {
 	softmaxRows func(x []float32, m, n int)
 	attention   func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
 		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
+	add func(x, y []float32)
 }
 
 // simd is the table the public kernels consult; see simdKernels.

@@ -33,6 +33,17 @@ func simdQuantizeRows(a unsafe.Pointer, m, k, kp int32, q, sa unsafe.Pointer)
 //go:noescape
 func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.Pointer, n, kp int32)
 
+//go:wasmimport simd dot_exact
+func simdDotExact() int32
+
+//go:wasmimport simd quantize_rows_u8
+//go:noescape
+func simdQuantizeRowsU8(a unsafe.Pointer, m, k, k4 int32, q, sa unsafe.Pointer)
+
+//go:wasmimport simd matmul_q8x4
+//go:noescape
+func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, kp int32)
+
 //go:wasmimport simd gemm_f32
 //go:noescape
 func simdGemmF32(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
@@ -49,6 +60,10 @@ func simdLayerNormRaw(dst, src unsafe.Pointer, m, n int32, gamma, beta unsafe.Po
 //go:noescape
 func simdGELUTanhRaw(x unsafe.Pointer, n int32)
 
+//go:wasmimport simd add_inplace
+//go:noescape
+func simdAddRaw(x, y unsafe.Pointer, n int32)
+
 //go:wasmimport simd softmax_rows
 //go:noescape
 func simdSoftmaxRowsRaw(x unsafe.Pointer, m, n, ld int32)
@@ -58,6 +73,10 @@ func init() {
 		return
 	}
 	simdFMA = simdRelaxedFMA() != 0
+	// The quad kernel needs relaxed SIMD and an exact 4-wide int8 dot
+	// (x64 with AVX-VNNI); the probe runs the instruction on values where
+	// the other lowerings differ.
+	simdQuad = simdFMA && simdDotExact() == 1
 	simd = simdKernels{
 		matMulQ8:    simdMatMulQ8,
 		matMulF32:   simdMatMulF32,
@@ -67,6 +86,7 @@ func init() {
 		geluTanh:    simdGELUTanh,
 		softmaxRows: simdSoftmaxRows,
 		attention:   simdAttention,
+		add:         simdAdd,
 	}
 }
 
@@ -126,6 +146,13 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	if s == nil {
 		s = new(Scratch)
 	}
+	if simdQuad && w.corr == nil {
+		w.Prepare() // a PackedQ8 not made by PackQ8 (model files)
+	}
+	if w.corr != nil {
+		simdMatMulQ8Quad(dst, a, m, w, bias, s)
+		return
+	}
 	s.grow(2*m*w.Kp, m)
 	q, sa := s.Q, s.Scale
 	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
@@ -133,6 +160,21 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 		rows := min(rb, m-r0)
 		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[2*r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+	}
+}
+
+// simdMatMulQ8Quad is simdMatMulQ8 through matmul_q8x4 (the 4-wide
+// relaxed dot, where exact): one byte per quantized activation (qa+128),
+// 16 MACs per instruction, on the same PackedQ8 data plus its row sums.
+func simdMatMulQ8Quad(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+	simdNeed("MatMulQ8", "row sums", len(w.corr), w.N)
+	s.grow(m*w.Kp, m)
+	q, sa := s.Q, s.Scale
+	simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
+	for r0, rb := 0, simdRowBlock(w.Kp); r0 < m; r0 += rb {
+		rows := min(rb, m-r0)
+		simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(w.corr), simdPtr(bias), int32(w.N), int32(w.Kp))
 	}
 }
 
@@ -215,6 +257,14 @@ func simdGELUTanh(x []float32) {
 		return
 	}
 	simdGELUTanhRaw(simdPtr(x), int32(len(x)))
+}
+
+func simdAdd(x, y []float32) {
+	if len(x) == 0 {
+		return
+	}
+	simdNeed("Add", "y", len(y), len(x))
+	simdAddRaw(simdPtr(x), simdPtr(y), int32(len(x)))
 }
 
 func simdSoftmaxRows(x []float32, m, n int) {

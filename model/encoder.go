@@ -92,30 +92,36 @@ func (l *EncoderLayer) Forward(x []float32, n, seq int, b *EncoderBuffers) {
 	x = x[:t*h]
 	hb := b.H[:t*h]
 	kernel.LayerNorm(hb, x, t, h, l.LN1W, l.LN1B, l.Eps)
+	stage("layernorm")
 	l.Q.Apply(b.Q, hb, t, l.QB, &b.Scratch)
 	l.K.Apply(b.K, hb, t, l.KB, &b.Scratch)
 	l.V.Apply(b.V, hb, t, l.VB, &b.Scratch)
+	stage("qkv")
 	hd := h / l.Heads
 	for i := 0; i < n; i++ {
 		o := i * seq * h
 		kernel.Attention(b.Att[o:], h, b.Q[o:], h, b.K[o:], h, b.V[o:], h, seq, seq, l.Heads, hd, b.Scores)
 	}
+	stage("attention")
 	l.O.Apply(hb, b.Att, t, l.OB, &b.Scratch)
+	stage("out_proj")
 	addInPlace(x, hb)
+	stage("residual")
 	kernel.LayerNorm(hb, x, t, h, l.LN2W, l.LN2B, l.Eps)
+	stage("layernorm")
 	mlp := b.MLP[:t*l.Intermediate]
 	l.FC1.Apply(mlp, hb, t, l.FC1B, &b.Scratch)
+	stage("fc1")
 	l.act(mlp)
+	stage("gelu")
 	l.FC2.Apply(hb, mlp, t, l.FC2B, &b.Scratch)
+	stage("fc2")
 	addInPlace(x, hb)
+	stage("residual")
 }
 
-func addInPlace(x, y []float32) {
-	y = y[:len(x)]
-	for i := range x {
-		x[i] += y[i]
-	}
-}
+// addInPlace is kernel.Add (simd128 where loaded).
+func addInPlace(x, y []float32) { kernel.Add(x, y) }
 
 func loadEncoder(src WeightSource, prefix string, layers, hidden, heads, inter int, eps float64, act func([]float32)) ([]*EncoderLayer, error) {
 	out := make([]*EncoderLayer, layers)

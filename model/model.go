@@ -18,6 +18,17 @@ type Model struct {
 // Load builds a model of configuration cfg from a weight source, fetching
 // encoder layers concurrently.
 func Load(cfg Config, src WeightSource) (*Model, error) {
+	return LoadTowers(cfg, src, true, true)
+}
+
+// LoadTowers is Load for only some towers: a tower not asked for is left
+// nil (and its weights never fetched), for callers that embed only images
+// or only texts (the benchmark, which compares single towers). A plan over
+// such a model must ask for 0 items of the missing tower.
+func LoadTowers(cfg Config, src WeightSource, vision, text bool) (*Model, error) {
+	if !vision && !text {
+		return nil, errorf("LoadTowers: neither tower asked for")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -33,9 +44,9 @@ func Load(cfg Config, src WeightSource) (*Model, error) {
 	m.LogitScale, m.LogitBias = ls[0], lb[0]
 	var verr, terr error
 	parallelDo(2, func(i int) {
-		if i == 0 {
+		if i == 0 && vision {
 			m.Vision, verr = loadVision(src, cfg.VisionConfig)
-		} else {
+		} else if i == 1 && text {
 			m.Text, terr = loadText(src, cfg.TextConfig)
 		}
 	})

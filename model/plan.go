@@ -23,6 +23,9 @@ func (m *Model) NewPlan(maxImages, maxTexts int) (*Plan, error) {
 	if maxImages < 0 || maxTexts < 0 || maxImages+maxTexts == 0 {
 		return nil, errorf("NewPlan(%d, %d): batch sizes must be ≥ 0 and not both 0", maxImages, maxTexts)
 	}
+	if maxImages > 0 && m.Vision == nil || maxTexts > 0 && m.Text == nil {
+		return nil, errorf("NewPlan(%d, %d): the model was loaded without that tower (LoadTowers)", maxImages, maxTexts)
+	}
 	p := &Plan{M: m, MaxImages: maxImages, MaxTexts: maxTexts}
 	d := m.Config.EmbedDim()
 	if maxImages > 0 {

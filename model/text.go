@@ -91,6 +91,7 @@ func (t *TextTower) Embed(x []float32, ids []int32, n, seq int) {
 func (t *TextTower) forward(ids []int32, n, seq int, b *textBuffers) {
 	h := t.Cfg.HiddenSize
 	t.Embed(b.x, ids, n, seq)
+	stage("embed")
 	for _, l := range t.Layers {
 		l.Forward(b.x, n, seq, b.enc)
 	}
@@ -99,4 +100,5 @@ func (t *TextTower) forward(ids []int32, n, seq int, b *textBuffers) {
 		copy(b.last[i*h:(i+1)*h], b.x[((i+1)*seq-1)*h:((i+1)*seq)*h])
 	}
 	t.Head.Apply(b.pooled, b.last, n, t.HeadB, &b.enc.Scratch)
+	stage("head")
 }

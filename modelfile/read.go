@@ -339,5 +339,6 @@ func (f *File) loadQ8(w *Weight, s Spec) (*Weight, error) {
 	}
 	q, _ := t.Int8s()
 	w.Q8 = &kernel.PackedQ8{N: s.N, K: s.K, Kp: s.K + s.K%2, Data: q, Scales: scales}
+	w.Q8.Prepare() // per-row sums for the fastest int8 kernel, now rather than on the first inference
 	return w, nil
 }

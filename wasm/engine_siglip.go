@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
@@ -46,6 +47,7 @@ func openEngine(data []byte) (engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	kernel.WarmUp() // V8 tiers the kernels up now, so the first image is not slower than the second
 	v := cfg.VisionConfig
 	e := &siglipEngine{
 		file: f, m: m, tok: tok, plan: plan,

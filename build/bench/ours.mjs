@@ -18,40 +18,79 @@
 // run this case; the bench then prints ours_ms=n/a with the reason. It must
 // never pretend: run() has to do the real work every call.
 //
-// Ours is the Go model package (build/bench/ours, built by the bench into
-// /out/ours.wasm) on google/siglip-base-patch16-256's architecture with
-// formula weights, fed the same tensors, in a Worker (ours_worker.mjs) with
-// the kernels on `threads` threads (web/threads/; the page owns the kernel
-// workers).
-import { KernelWorkerHost } from '/web/threads/pool.mjs';
+// Our engine here is build/bench/ourswasm (Go, GOOS=js, -tags simd), which
+// bench.go builds into build/out/bench/ours.wasm (served as /out/ours.wasm,
+// next to Go's wasm_exec.js) and instantiates with the simd128 kernels
+// through web/kernels/loader.mjs. It generates the base-256 formula weights
+// in the page (model.FormulaSource; quantized to int8 at load for q8) from
+// the configuration bench.go serves as /bench/siglip_config.json.
+import { instantiateWithKernels } from '/web/kernels/loader.mjs';
+
+let goStarted = null; // one Go instance per page (the bench runs one case per page)
+
+async function startGo() {
+  if (!goStarted) {
+    goStarted = (async () => {
+      await import('/out/wasm_exec.js'); // defines globalThis.Go
+      const go = new globalThis.Go();
+      const { instance, relaxed } = await instantiateWithKernels(fetch('/out/ours.wasm'), go);
+      go.run(instance); // runs main, which registers globalThis.siglipBench and blocks
+      if (!globalThis.siglipBench) throw new Error('ours.wasm did not register globalThis.siglipBench');
+      return { api: globalThis.siglipBench, relaxed };
+    })();
+  }
+  return goStarted;
+}
+
+function cosine(a, b) {
+  if (a.length !== b.length) return NaN;
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  return ab / Math.sqrt(aa * bb);
+}
+
+// call unwraps the {value} / {error} objects the Go side returns.
+function call(api, name, ...args) {
+  const r = api[name](...args);
+  if (r.error !== undefined) throw new Error(`ours.wasm ${name}: ${r.error}`);
+  return r.value;
+}
 
 export async function setupOurs({ tower, scheme, threads, feeds }) {
-  const unavailable = (why) => { const e = new Error(why); e.unavailable = true; return e; };
-  const head = await fetch('/out/ours.wasm', { method: 'HEAD' });
-  if (!head.ok) throw unavailable('/out/ours.wasm is not built (go run ./build bench builds it)');
-  const config = await (await fetch('/bench/full_config.json')).text();
-  const input = tower === 'vision' ? feeds.pixel_values : Int32Array.from(feeds.input_ids, Number);
-  const w = new Worker(new URL('./ours_worker.mjs', import.meta.url), { type: 'module', name: 'ours' });
-  const kh = new KernelWorkerHost();
-  let pending = null;
-  w.onmessage = ({ data }) => {
-    if (kh.handle(data)) return;
-    const p = pending; pending = null;
-    if (data.ok) p?.resolve(data); else p?.reject(new Error(data.error));
-  };
-  w.onerror = (e) => { const p = pending; pending = null; p?.reject(new Error(`our worker failed: ${e.message}`)); };
-  const call = (msg) => new Promise((resolve, reject) => { pending = { resolve, reject }; w.postMessage(msg); });
-  const close = () => { w.terminate(); kh.terminateAll(); };
-  try {
-    await call({ op: 'setup', tower, scheme, threads, config, input });
-  } catch (err) {
-    close();
-    throw err;
+  if (threads !== 1) {
+    const e = new Error(`our bench engine runs one thread only (asked for ${threads})`);
+    e.unavailable = true;
+    throw e;
   }
-  let last = null;
+  const { api, relaxed } = await startGo();
+  if (!api.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
+  const cfg = await (await fetch('/bench/siglip_config.json')).text();
+  const input = tower === 'vision' ? feeds.pixel_values : feeds.input_ids;
+  if (!input) throw new Error(`no input for the ${tower} tower in the feeds (${Object.keys(feeds)})`);
+  const info = call(api, 'setup', tower, scheme, cfg, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+  globalThis.oursSetupInfo = { ...info, relaxed };
+  const opts = await (await fetch('/bench/ours_options.json')).json();
+  if (opts.profile) {
+    // console.error: run.mjs forwards the page's errors to stderr.
+    console.error(`ours ${tower}-${scheme} setup ${JSON.stringify(globalThis.oursSetupInfo)}`);
+    console.error(`ours ${tower}-${scheme} first runs ${JSON.stringify(call(api, 'first'))}`);
+    console.error(`ours ${tower}-${scheme} profile ${JSON.stringify(call(api, 'profile', 3))}`);
+  }
+  const expected = new Float32Array(await (await fetch(`/bench/expected_${tower}.bin`)).arrayBuffer());
   return {
-    async run() { last = (await call({ op: 'run' })).output; },
-    close,
-    output: () => last,
+    async run() { call(api, 'run'); },
+    // output also checks the embedding against transformers' for the same
+    // input (testdata/full/golden.npz): the speed is only worth quoting if
+    // the work is right. int8 loses some agreement by design.
+    output() {
+      const v = call(api, 'output');
+      const cos = cosine(v, expected);
+      const want = scheme === 'f32' ? 0.9999 : 0.999; // measured: f32 1.000000, q8 0.9997–0.9998
+      if (opts.profile) console.error(`ours ${tower}-${scheme} cosine with transformers' embedding: ${cos.toFixed(6)}`);
+      if (!(cos >= want)) throw new Error(`our ${tower}-${scheme} embedding has cosine ${cos} with transformers' (want ≥ ${want})`);
+      return v;
+    },
+    profile(runs = 3) { return call(api, 'profile', runs); },
+    close() { call(api, 'close'); },
   };
 }

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let tmp;
@@ -75,51 +75,13 @@ test('npm package: packs, installs offline into a scratch project, imports under
       model.dispose();
     }
   `);
-  const made = makeTinyModelFile();
+  const made = makeTinyModelFile(tmp);
   const res = execFileSync('node', ['main.mjs', ...(made.file ? [made.file] : [])], { cwd: proj, encoding: 'utf8', timeout: 60000 });
   assert.match(res, /REJECTED: model file is 10 bytes: too small/);
   if (made.file) assert.match(res, /EMBEDDED 64 simd=true/);
 });
 
 // ---------- tiny model goldens through the JS API ----------
-
-function readNPZ(file) {
-  const buf = fs.readFileSync(file);
-  let eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = {};
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    const data0 = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(data0, data0 + csize);
-    const npy = method === 8 ? zlib.inflateRawSync(raw) : raw;
-    const hlen = npy.readUInt16LE(8);
-    const header = npy.toString('latin1', 10, 10 + hlen);
-    const descr = header.match(/'descr': '([^']+)'/)[1];
-    const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-    const fortran = /'fortran_order': True/.test(header);
-    const body = npy.subarray(10 + hlen);
-    const copy = new Uint8Array(body).buffer;
-    let data = { '<f4': Float32Array, '<f8': Float64Array, '<i8': BigInt64Array }[descr];
-    data = new data(copy);
-    if (fortran && shape.length === 2) {
-      const [r, c] = shape;
-      const t = new data.constructor(data.length);
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[i * c + j] = data[j * r + i];
-      data = t;
-    }
-    out[name.replace(/\.npy$/, '')] = { shape, data };
-  }
-  return out;
-}
 
 test('npz reader: the tiny goldens parse with their documented shapes', () => {
   const g = readNPZ(path.join(root, 'testdata/tiny/golden.npz'));
@@ -131,54 +93,8 @@ test('npz reader: the tiny goldens parse with their documented shapes', () => {
   assert.ok(Math.abs(g['fp64/logits_per_image'].data[1] - meta.logits_per_image_fp64[0][1]) < 1e-12);
 });
 
-// makeTinyModelFile writes testdata/tiny (f32, with the XLNet vocabulary its
-// goldens were tokenised with) as one model file, through package modelfile
-// (a throwaway main in the temp dir, run inside this module). Returns
-// {skip} while the modelfile package is not in this tree.
-let tinyMade = null;
-function makeTinyModelFile() {
-  if (!fs.existsSync(path.join(root, 'modelfile'))) return { skip: 'package modelfile is not in this tree yet' };
-  if (tinyMade) return tinyMade;
-  const dir = path.join(tmp, 'mktiny');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.go'), `package main
-
-import (
-	"bytes"
-	"os"
-
-	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/safetensors"
-)
-
-func main() {
-	cfg, err := os.ReadFile("testdata/tiny/config.json")
-	check(err)
-	st, err := os.ReadFile("testdata/tiny/model.safetensors")
-	check(err)
-	tok, err := os.ReadFile("testdata/tokenizer/xlnet-base-cased-spiece.model")
-	check(err)
-	f, err := safetensors.Parse(st)
-	check(err)
-	var b bytes.Buffer
-	check(modelfile.Write(&b, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"))
-	check(os.WriteFile(os.Args[1], b.Bytes(), 0o644))
-}
-
-func check(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-`);
-  const out = path.join(tmp, 'tiny-f32.siglip');
-  execFileSync('go', ['run', path.join(dir, 'main.go'), out], { cwd: root, stdio: 'inherit' });
-  tinyMade = { file: out };
-  return tinyMade;
-}
-
 test('tiny model goldens hold through the JS API', async (t) => {
-  const made = makeTinyModelFile();
+  const made = makeTinyModelFile(tmp);
   if (made.skip) { t.skip(made.skip); return; }
   const g = readNPZ(path.join(root, 'testdata/tiny/golden.npz'));
   const meta = JSON.parse(fs.readFileSync(path.join(root, 'testdata/tiny/golden_meta.json'), 'utf8'));

@@ -1,0 +1,170 @@
+// The tiny model's goldens from transformers hold through the public JS API
+// (web/siglip.js: the Go wasm module with the simd128 kernels, in a dedicated
+// Web Worker) in headless Chromium, as they do natively and under Node
+// (api_node.test.mjs). The page is served by `build serve` (COOP/COEP, strict
+// CSP) and loads the model file and images same-origin from a scratch
+// folder under web/dist/ (gitignored), removed afterwards.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
+
+const require = createRequire(path.join(root, 'build/package.json'));
+const { chromium } = require('playwright-core');
+
+const chromiumPath = '/usr/bin/chromium';
+const meta = JSON.parse(fs.readFileSync(path.join(root, 'testdata/tiny/golden_meta.json'), 'utf8'));
+const imageNames = meta.images.slice(0, 2); // the third entry names the image processor
+const fixturesName = `test-fixtures-${process.pid}`;
+const fixtures = path.join(root, 'web/dist', fixturesName);
+
+let tmp, made, server, origin, ctx, page;
+const requests = [];
+const pageErrors = [];
+const failed = [];
+
+async function startServer() {
+  const bin = path.join(tmp, 'build-tool');
+  execFileSync('go', ['build', '-o', bin, './build'], { cwd: root, stdio: 'inherit' });
+  server = spawn(bin, ['serve', '-addr', '127.0.0.1:0', '-no-build'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  origin = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'siglip-chromium-'));
+  made = makeTinyModelFile(tmp);
+  if (made.skip || !fs.existsSync(chromiumPath)) return;
+  execFileSync('go', ['run', './build', 'wasm'], { cwd: root, stdio: 'inherit' });
+  fs.mkdirSync(fixtures, { recursive: true });
+  fs.copyFileSync(made.file, path.join(fixtures, 'tiny-f32.siglip'));
+  for (const name of imageNames) fs.copyFileSync(path.join(root, 'testdata/images', name), path.join(fixtures, name));
+  // An empty page to run the API in: same origin, same headers as the demo.
+  // The data: icon keeps Chromium from asking for /favicon.ico (a 404).
+  fs.writeFileSync(path.join(fixtures, 'blank.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>siglip api test</title>\n');
+  await startServer();
+  ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  ctx.on('request', (r) => requests.push(r.url()));
+  ctx.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+});
+
+after(async () => {
+  await ctx?.close();
+  server?.kill();
+  fs.rmSync(fixtures, { recursive: true, force: true });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const maxDiff = (rows, golden, dim) => {
+  let m = 0;
+  rows.forEach((r, i) => {
+    assert.equal(r.length, dim);
+    r.forEach((v, j) => { m = Math.max(m, Math.abs(v - golden.data[i * dim + j])); });
+  });
+  return m;
+};
+
+test('tiny model goldens hold through the JS API in headless Chromium (simd128, worker)', { timeout: 120000 }, async (t) => {
+  if (made.skip) { t.skip(made.skip); return; }
+  if (!fs.existsSync(chromiumPath)) { t.skip(`${chromiumPath} is not installed`); return; }
+  const g = readNPZ(path.join(root, 'testdata/tiny/golden.npz'));
+  await page.goto(`${origin}/web/dist/${fixturesName}/blank.html`);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  const t0 = performance.now();
+  const r = await page.evaluate(async ({ dir, texts, images }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    try {
+      const arr = (a) => Array.from(a);
+      const textEmb = await model.embedText(texts);
+      const imgEmb = [];
+      const viaImageData = [];
+      const viaBitmap = [];
+      for (const name of images) {
+        const blob = await (await fetch(`${dir}/${name}`)).blob();
+        imgEmb.push(await model.embedImage(new Uint8Array(await blob.arrayBuffer())));
+        // The canvas path: decoded by the browser, not by the Go module.
+        // A 2D canvas premultiplies alpha; these PNGs are opaque, so the
+        // RGBA bytes are the file's.
+        const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+        viaBitmap.push(arr(await model.embedImage(bitmap)));
+        const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+        c.drawImage(bitmap, 0, 0);
+        viaImageData.push(arr(await model.embedImage(c.getImageData(0, 0, bitmap.width, bitmap.height))));
+      }
+      const { logits, probs } = await model.scores(imgEmb, textEmb);
+      return {
+        info: { ...model.info },
+        text: textEmb.map(arr), image: imgEmb.map(arr), viaBitmap, viaImageData,
+        logits: arr(logits), probs: arr(probs),
+        isolated: crossOriginIsolated,
+      };
+    } finally {
+      model.dispose();
+    }
+  }, { dir: `/web/dist/${fixturesName}`, texts: meta.texts, images: imageNames });
+  const ms = Math.round(performance.now() - t0);
+
+  const dim = 64;
+  t.diagnostic(`info: simd ${r.info.simd}, relaxedSimd ${r.info.relaxedSimd}, quantization ${r.info.quantization}, embedDim ${r.info.embedDim}; load + ${meta.texts.length} texts + ${imageNames.length * 3} images + scores in ${ms} ms`);
+  assert.equal(r.info.embedDim, dim);
+  assert.equal(r.info.quantization, 'f32');
+  assert.equal(r.info.simd, true, 'the simd128 kernels must run in Chromium');
+  assert.equal(typeof r.info.relaxedSimd, 'boolean');
+  assert.equal(r.text.length, meta.texts.length);
+  assert.equal(r.image.length, imageNames.length);
+
+  const dText = maxDiff(r.text, g['fp64/text_embeds'], dim);
+  const dImg = maxDiff(r.image, g['fp64/image_embeds'], dim);
+  const dBitmap = maxDiff(r.viaBitmap, g['fp64/image_embeds'], dim);
+  const dImageData = maxDiff(r.viaImageData, g['fp64/image_embeds'], dim);
+  let dLogits = 0;
+  r.logits.forEach((v, k) => { dLogits = Math.max(dLogits, Math.abs(v - g['fp64/logits_per_image'].data[k])); });
+  let dProbs = 0;
+  r.probs.forEach((v, k) => { dProbs = Math.max(dProbs, Math.abs(v - 1 / (1 + Math.exp(-g['fp64/logits_per_image'].data[k])))); });
+  t.diagnostic(`max |Chromium - fp64|: text_embeds ${dText.toExponential(2)}, image_embeds (PNG bytes) ${dImg.toExponential(2)}, ` +
+    `(ImageBitmap) ${dBitmap.toExponential(2)}, (ImageData) ${dImageData.toExponential(2)}, logits ${dLogits.toExponential(2)}, probs ${dProbs.toExponential(2)}`);
+  // fp32 sits ~1.3e-7 from fp64 (golden_meta.json); allow a few times that,
+  // the same bounds as under Node.
+  assert.equal(r.logits.length, imageNames.length * meta.texts.length);
+  assert.ok(dText < 2e-6, `text_embeds differ by ${dText}`);
+  assert.ok(dImg < 2e-6, `image_embeds (PNG bytes) differ by ${dImg}`);
+  assert.ok(dBitmap < 2e-6, `image_embeds (ImageBitmap) differ by ${dBitmap}`);
+  assert.ok(dImageData < 2e-6, `image_embeds (ImageData) differ by ${dImageData}`);
+  assert.ok(dLogits < 2e-5, `logits differ by ${dLogits}`);
+  assert.ok(dProbs < 2e-6, `probs differ by ${dProbs}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('every request the page made stayed on its own origin', (t) => {
+  if (!page) { t.skip('no page was opened'); return; }
+  assert.ok(requests.some((u) => u.endsWith('/tiny-f32.siglip')), 'the model was not fetched by the page');
+  assert.ok(requests.some((u) => u.endsWith('/siglip.wasm')), 'the wasm module was not fetched');
+  assert.ok(requests.some((u) => u.endsWith('/web/worker.js')), 'the API did not start its Web Worker');
+  assert.ok(requests.some((u) => u.endsWith('/web/kernels/simd.wasm')), 'the simd128 kernels were not fetched');
+  const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  t.diagnostic(`${requests.length} requests, ${foreign.length} foreign: ${requests.map((u) => u.replace(origin, '')).join(' ')}`);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(failed, []);
+});
