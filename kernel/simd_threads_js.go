@@ -37,6 +37,18 @@ func threadedMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *S
 	if s == nil {
 		s = new(Scratch)
 	}
+	if simdQuad && w.corr == nil {
+		w.Prepare() // as simdMatMulQ8: a PackedQ8 not made by PackQ8
+	}
+	if w.corr != nil { // the 4-wide relaxed dot (simdMatMulQ8Quad), one call
+		simdNeed("MatMulQ8", "row sums", len(w.corr), w.N)
+		s.grow(m*w.Kp, m)
+		q, sa := s.Q, s.Scale
+		simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
+		simdMatMulQ8x4Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(w.corr), simdPtr(bias), int32(w.N), int32(w.Kp))
+		return
+	}
 	s.grow(2*m*w.Kp, m)
 	q, sa := s.Q, s.Scale
 	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))

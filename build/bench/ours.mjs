@@ -57,11 +57,7 @@ function call(api, name, ...args) {
 }
 
 export async function setupOurs({ tower, scheme, threads, feeds }) {
-  if (threads !== 1) {
-    const e = new Error(`our bench engine runs one thread only (asked for ${threads})`);
-    e.unavailable = true;
-    throw e;
-  }
+  if (threads !== 1) return setupThreaded({ tower, scheme, threads, feeds });
   const { api, relaxed } = await startGo();
   if (!api.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
   const cfg = await (await fetch('/bench/siglip_config.json')).text();
@@ -93,4 +89,59 @@ export async function setupOurs({ tower, scheme, threads, feeds }) {
     profile(runs = 3) { return call(api, 'profile', runs); },
     close() { call(api, 'close'); },
   };
+}
+
+// setupThreaded: the same engine on `threads` threads — Go in a Worker
+// (ours_threads_worker.mjs) with the kernels split over kernel workers
+// (web/threads/), which this page starts and stops (KernelWorkerHost).
+// run() also fetches the output, so that output() stays synchronous.
+async function setupThreaded({ tower, scheme, threads, feeds }) {
+  const { KernelWorkerHost } = await import('/web/threads/pool.mjs');
+  const w = new Worker(new URL('./ours_threads_worker.mjs', import.meta.url), { type: 'module', name: 'ours' });
+  const kh = new KernelWorkerHost();
+  let pending = null;
+  w.onmessage = ({ data }) => {
+    if (kh.handle(data)) return;
+    const p = pending; pending = null;
+    if (data.ok) p?.resolve(data); else p?.reject(new Error(`ours.wasm (threads): ${data.error}`));
+  };
+  w.onerror = (e) => { const p = pending; pending = null; p?.reject(new Error(`ours.wasm worker: ${e.message}`)); };
+  const send = (msg) => new Promise((resolve, reject) => { pending = { resolve, reject }; w.postMessage(msg); });
+  const unwrap = (name, r) => { if (r.error !== undefined) throw new Error(`ours.wasm ${name}: ${r.error}`); return r.value; };
+  const callW = async (name, ...args) => unwrap(name, (await send({ op: 'call', name, args })).result);
+  const close = () => { w.terminate(); kh.terminateAll(); };
+  try {
+    const started = await send({ op: 'start', threads });
+    if (!started.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
+    if (started.threads !== threads) throw new Error(`ours.wasm got ${started.threads} thread(s), the case asked for ${threads}`);
+    const cfg = await (await fetch('/bench/siglip_config.json')).text();
+    const input = tower === 'vision' ? feeds.pixel_values : feeds.input_ids;
+    if (!input) throw new Error(`no input for the ${tower} tower in the feeds (${Object.keys(feeds)})`);
+    const info = await callW('setup', tower, scheme, cfg, new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice());
+    globalThis.oursSetupInfo = { ...info, relaxed: started.relaxed, threads };
+    const opts = await (await fetch('/bench/ours_options.json')).json();
+    if (opts.profile) {
+      console.error(`ours ${tower}-${scheme} ${threads}t setup ${JSON.stringify(globalThis.oursSetupInfo)}`);
+      console.error(`ours ${tower}-${scheme} ${threads}t first runs ${JSON.stringify(await callW('first'))}`);
+      console.error(`ours ${tower}-${scheme} ${threads}t profile ${JSON.stringify(await callW('profile', 3))}`);
+    }
+    const expected = new Float32Array(await (await fetch(`/bench/expected_${tower}.bin`)).arrayBuffer());
+    let last = null;
+    return {
+      async run() { last = unwrap('run', (await send({ op: 'run' })).result); },
+      output() {
+        if (!last) throw new Error('output before run');
+        const cos = cosine(last, expected);
+        const want = scheme === 'f32' ? 0.9999 : 0.999;
+        if (opts.profile) console.error(`ours ${tower}-${scheme} ${threads}t cosine with transformers' embedding: ${cos.toFixed(6)}`);
+        if (!(cos >= want)) throw new Error(`our ${tower}-${scheme} embedding on ${threads} threads has cosine ${cos} with transformers' (want ≥ ${want})`);
+        return last;
+      },
+      profile: (runs = 3) => callW('profile', runs),
+      close,
+    };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }

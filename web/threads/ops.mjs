@@ -169,4 +169,52 @@ OPS.transpose = {
   },
 };
 
+// matmul_q8x4(dst, q, sa, m, w, scales, corr, bias, n, kp): the int8
+// product over relaxed SIMD's 4-wide dot (simd_relaxed.wat); q holds one
+// byte per k (quantize_rows_u8)
+OPS.matmul_q8x4 = {
+  code: 8,
+  floats: [],
+  run(k, a) {
+    const [dst, q, sa, m, w, scales, corr, bias, n, kp] = a;
+    for (let r0 = 0, rb = rowBlock(kp); r0 < m; r0 += rb) {
+      k.matmul_q8x4(dst + r0 * n * 4, q + r0 * kp, sa + r0 * 4, Math.min(rb, m - r0), w, scales, corr, bias, n, kp);
+    }
+  },
+  split(a, parts, minWork) {
+    const [dst, q, sa, m, , , , , n, kp] = a;
+    if (m * n * kp < minWork || m < 2 * TILE) return null;
+    return rowParts(m, parts).map(([r0, r1]) => {
+      const b = a.slice();
+      b[0] = dst + r0 * n * 4; b[1] = q + r0 * kp; b[2] = sa + r0 * 4; b[3] = r1 - r0;
+      return b;
+    });
+  },
+};
+
+// quantize_rows_u8(a, m, k, k4, q, sa): per row, one byte per value
+OPS.quantize_rows_u8 = {
+  code: 9,
+  floats: [],
+  split(a, parts, minWork) {
+    const [A, m, k, k4, q, sa] = a;
+    if (m * k * 16 < minWork || m < 2) return null;
+    return rowSplit(m, parts, (r0, r1) => [A + r0 * k * 4, r1 - r0, k, k4, q + r0 * k4, sa + r0 * 4]);
+  },
+};
+
+// add_inplace(x, y, n): x[i] += y[i] (the residual adds)
+OPS.add_inplace = {
+  code: 10,
+  floats: [],
+  split(a, parts, minWork) {
+    const [x, y, n] = a;
+    if (n * 2 < minWork || n < 64) return null;
+    const per = Math.ceil(n / parts / 16) * 16;
+    const out = [];
+    for (let i0 = 0; i0 < n; i0 += per) out.push([x + i0 * 4, y + i0 * 4, Math.min(n, i0 + per) - i0]);
+    return out;
+  },
+};
+
 export const OP_BY_CODE = Object.fromEntries(Object.entries(OPS).map(([name, op]) => [op.code, name]));
