@@ -180,16 +180,23 @@ func (b *binding) embedImagesRGBA(args []js.Value) (func() (any, error), error) 
 		imgs[i] = rgbaImage{pix, w.Int(), h.Int()}
 	}
 	return func() (any, error) {
-		rows := make([][]float32, len(imgs))
-		for i, im := range imgs {
-			r, err := e.EmbedImageRGBA(im.pix, im.width, im.height)
-			if err != nil {
-				return nil, prefixIndex(len(imgs), i, err)
-			}
-			rows[i] = r
-		}
-		return matrixResult(rows)
+		return embedEach(len(imgs), func(i int) ([]float32, error) {
+			return e.EmbedImageRGBA(imgs[i].pix, imgs[i].width, imgs[i].height)
+		})
 	}, nil
+}
+
+// embedEach embeds n inputs in turn; an error names the input that failed.
+func embedEach(n int, embed func(i int) ([]float32, error)) (any, error) {
+	rows := make([][]float32, n)
+	for i := range rows {
+		r, err := embed(i)
+		if err != nil {
+			return nil, prefixIndex(n, i, err)
+		}
+		rows[i] = r
+	}
+	return matrixResult(rows)
 }
 
 func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), error) {
@@ -215,15 +222,7 @@ func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), erro
 		}
 	}
 	return func() (any, error) {
-		rows := make([][]float32, len(files))
-		for i, f := range files {
-			r, err := e.EmbedImageEncoded(f)
-			if err != nil {
-				return nil, prefixIndex(len(files), i, err)
-			}
-			rows[i] = r
-		}
-		return matrixResult(rows)
+		return embedEach(len(files), func(i int) ([]float32, error) { return e.EmbedImageEncoded(files[i]) })
 	}, nil
 }
 
