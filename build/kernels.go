@@ -36,7 +36,7 @@ func runKernels(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	root, err := kernelsRepoRoot()
+	root, err := repoRoot()
 	if err != nil {
 		return err
 	}
@@ -95,22 +95,4 @@ func assembleWat(root, src string) ([]byte, error) {
 		return nil, fmt.Errorf("assembling %s: wabt produced no module", filepath.Base(src))
 	}
 	return stdout.Bytes(), nil
-}
-
-// kernelsRepoRoot finds the directory holding go.mod, from the working directory up.
-func kernelsRepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the module (no go.mod above the working directory)")
-		}
-		dir = parent
-	}
 }

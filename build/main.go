@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 )
 
@@ -47,5 +48,22 @@ func main() {
 	if err := v.run(os.Args[2:]); err != nil {
 		fmt.Fprintf(os.Stderr, "build %s: %v\n", os.Args[1], err)
 		os.Exit(1)
+	}
+}
+
+// repoRoot finds the module root (the folder holding go.mod) from the
+// working directory up, so every verb works from any sub-folder.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod above %s: run from inside the repository", dir)
+		}
 	}
 }

@@ -55,7 +55,7 @@ func runServe(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	root, err := moduleRoot()
+	root, err := repoRoot()
 	if err != nil {
 		return err
 	}

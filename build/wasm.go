@@ -29,7 +29,7 @@ func runWasm(args []string) error {
 // toolchain, so both are (re)made together. The module is written to a
 // temporary file first so that a server never sees a half-written one.
 func buildWasm(dir string) error {
-	root, err := moduleRoot()
+	root, err := repoRoot()
 	if err != nil {
 		return err
 	}
@@ -88,21 +88,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return os.Rename(tmp, dst)
-}
-
-// moduleRoot finds the module root (the folder holding go.mod) from the
-// working directory, so the verbs work from any sub-folder.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no go.mod above %s", dir)
-		}
-	}
 }
