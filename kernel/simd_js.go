@@ -129,13 +129,10 @@ func simdRowBlock(rowBytes int) int {
 	return max(5, simdBlockBytes/rowBytes/5*5)
 }
 
-// simdMatMulQ8 keeps the quantized activations as int16 pairs (what the
-// kernel's i32 splat + i32x4.dot_i16x8_s wants) in the bytes of s.Q, which
-// Go never reads as int16 (wasm loads need no alignment).
-func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
-	if m <= 0 {
-		return
-	}
+// checkMatMulQ8 checks MatMulQ8's slices against its sizes before any
+// address reaches the simd module (which cannot bounds-check Go's slices),
+// and supplies a Scratch when the caller gave none.
+func checkMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) *Scratch {
 	simdNeed("MatMulQ8", "a", len(a), m*w.K)
 	simdNeed("MatMulQ8", "dst", len(dst), m*w.N)
 	simdNeed("MatMulQ8", "weight data", len(w.Data), panels(w.N)*PanelRows*w.Kp)
@@ -146,6 +143,17 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 	if s == nil {
 		s = new(Scratch)
 	}
+	return s
+}
+
+// simdMatMulQ8 keeps the quantized activations as int16 pairs (what the
+// kernel's i32 splat + i32x4.dot_i16x8_s wants) in the bytes of s.Q, which
+// Go never reads as int16 (wasm loads need no alignment).
+func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
+	s = checkMatMulQ8(dst, a, m, w, bias, s)
 	if simdQuad && w.corr == nil {
 		w.Prepare() // a PackedQ8 not made by PackQ8 (model files)
 	}

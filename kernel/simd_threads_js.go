@@ -27,16 +27,7 @@ func threadedMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *S
 	if m <= 0 {
 		return
 	}
-	simdNeed("MatMulQ8", "a", len(a), m*w.K)
-	simdNeed("MatMulQ8", "dst", len(dst), m*w.N)
-	simdNeed("MatMulQ8", "weight data", len(w.Data), panels(w.N)*PanelRows*w.Kp)
-	simdNeed("MatMulQ8", "scales", len(w.Scales), w.N)
-	if bias != nil {
-		simdNeed("MatMulQ8", "bias", len(bias), w.N)
-	}
-	if s == nil {
-		s = new(Scratch)
-	}
+	s = checkMatMulQ8(dst, a, m, w, bias, s)
 	if simdQuad && w.corr == nil {
 		w.Prepare() // as simdMatMulQ8: a PackedQ8 not made by PackQ8
 	}
