@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 )
 
 // bigCheck runs a formula-weight reference architecture against its fp64
@@ -29,7 +31,7 @@ func bigCheck(t *testing.T, dir string) {
 		got []float32
 		n   int
 	}{{"image_embeds", r.img, g.nImg}, {"text_embeds", r.txt, g.nTxt}} {
-		cos := minCosine(c.got, g.ref["fp64/"+c.key].F64, c.n)
+		cos := refdata.MinCosine(c.got, g.ref["fp64/"+c.key].F64, c.n)
 		t.Logf("%-26s min cosine %.9f", c.key, cos)
 		if cos < 0.99999 {
 			t.Errorf("%s: cosine %v < 0.99999", c.key, cos)
@@ -42,7 +44,7 @@ func bigCheck(t *testing.T, dir string) {
 		} else {
 			got = r.txt0
 		}
-		t.Logf("%-26s max abs err %.3g (not bounded; for information)", key, maxAbsDiff(got, g.ref["fp64/"+key].F64))
+		t.Logf("%-26s max abs err %.3g (not bounded; for information)", key, refdata.MaxAbsDiff(got, g.ref["fp64/"+key].F64))
 	}
 }
 

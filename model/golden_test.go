@@ -1,7 +1,6 @@
 package model
 
 import (
-	"math"
 	"os"
 	"testing"
 
@@ -44,37 +43,6 @@ func readConfig(t testing.TB, dir string) Config {
 	return c
 }
 
-func maxAbsDiff(got []float32, want []float64) float64 {
-	if len(got) != len(want) {
-		return math.Inf(1)
-	}
-	var m float64
-	for i := range want {
-		d := math.Abs(float64(got[i]) - want[i])
-		if math.IsNaN(d) {
-			return math.Inf(1)
-		}
-		m = math.Max(m, d)
-	}
-	return m
-}
-
-func minCosine(got []float32, want []float64, n int) float64 {
-	d := len(want) / n
-	m := 1.0
-	for i := 0; i < n; i++ {
-		var ab, aa, bb float64
-		for k := 0; k < d; k++ {
-			a, b := float64(got[i*d+k]), want[i*d+k]
-			ab += a * b
-			aa += a * a
-			bb += b * b
-		}
-		m = math.Min(m, ab/math.Sqrt(aa*bb))
-	}
-	return m
-}
-
 // results runs both towers and returns everything the goldens hold.
 type results struct {
 	img, txt, logits, imgPool, txtPool, vis0, txt0 []float32
@@ -114,7 +82,7 @@ func check(t *testing.T, r results, g golden, bounds []bound) {
 		if !ok {
 			t.Fatalf("golden has no fp64/%s", b.key)
 		}
-		d := maxAbsDiff(b.got(r), want.F64)
+		d := refdata.MaxAbsDiff(b.got(r), want.F64)
 		t.Logf("%-26s max abs err %.3g (bound %g)", b.key, d, b.tol)
 		if d > b.tol {
 			t.Errorf("%s: max abs err %g > %g", b.key, d, b.tol)

@@ -34,14 +34,6 @@ func tinyFile(t *testing.T, scheme string) []byte {
 	return b.Bytes()
 }
 
-func maxAbsDiff(got []float32, want []float64) float64 {
-	m := 0.0
-	for i, v := range got {
-		m = math.Max(m, math.Abs(float64(v)-want[i]))
-	}
-	return m
-}
-
 // TestEngineTinyGoldens: the binding's engine (model file → tokenizer,
 // imageproc, Plan, scores) reproduces transformers' tiny-model outputs
 // from the images and texts themselves.
@@ -60,7 +52,7 @@ func TestEngineTinyGoldens(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat, _, _ := joinRows(rows)
-	if d := maxAbsDiff(flat, g["fp64/text_embeds"].F64); d > 2e-6 {
+	if d := refdata.MaxAbsDiff(flat, g["fp64/text_embeds"].F64); d > 2e-6 {
 		t.Errorf("text_embeds: max |Δ| = %.3g", d)
 	}
 	var imgs [][]float32
@@ -76,7 +68,7 @@ func TestEngineTinyGoldens(t *testing.T) {
 		imgs = append(imgs, emb)
 	}
 	flat, _, _ = joinRows(imgs)
-	if d := maxAbsDiff(flat, g["fp64/image_embeds"].F64); d > 2e-6 {
+	if d := refdata.MaxAbsDiff(flat, g["fp64/image_embeds"].F64); d > 2e-6 {
 		t.Errorf("image_embeds: max |Δ| = %.3g", d)
 	}
 	want := g["fp64/logits_per_image"].F64
@@ -85,7 +77,7 @@ func TestEngineTinyGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := maxAbsDiff(logits, want[i*4:(i+1)*4]); d > 2e-5 {
+		if d := refdata.MaxAbsDiff(logits, want[i*4:(i+1)*4]); d > 2e-5 {
 			t.Errorf("image %d logits: max |Δ| = %.3g", i, d)
 		}
 		for j, p := range probs {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -90,32 +89,6 @@ func forward(t testing.TB, m *model.Model, pixels []float32, nImg int, ids []int
 	return o
 }
 
-func maxAbsDiff(got []float32, want []float64) float64 {
-	var m float64
-	for i := range want {
-		d := math.Abs(float64(got[i]) - want[i])
-		if math.IsNaN(d) {
-			return math.Inf(1)
-		}
-		m = math.Max(m, d)
-	}
-	return m
-}
-
-func minCosine(got []float32, want []float64, n int) float64 {
-	d := len(want) / n
-	m := 1.0
-	for i := 0; i < n; i++ {
-		var ab, aa, bb float64
-		for k := 0; k < d; k++ {
-			a, b := float64(got[i*d+k]), want[i*d+k]
-			ab, aa, bb = ab+a*b, aa+a*a, bb+b*b
-		}
-		m = math.Min(m, ab/math.Sqrt(aa*bb))
-	}
-	return m
-}
-
 func ints32(a refdata.Array) []int32 {
 	out := make([]int32, len(a.I64))
 	for i, v := range a.I64 {
@@ -151,9 +124,9 @@ func goldenCheck(t *testing.T, name string, data []byte, dir string, scheme stri
 	}
 	px, ids := g["pixel_values"], g["input_ids"]
 	o := forward(t, m, px.F32(), px.Shape[0], ints32(ids), ids.Shape[0])
-	ci := minCosine(o.img, g["fp64/image_embeds"].F64, px.Shape[0])
-	ct := minCosine(o.txt, g["fp64/text_embeds"].F64, ids.Shape[0])
-	dl := maxAbsDiff(o.logits, g["fp64/logits_per_image"].F64)
+	ci := refdata.MinCosine(o.img, g["fp64/image_embeds"].F64, px.Shape[0])
+	ct := refdata.MinCosine(o.txt, g["fp64/text_embeds"].F64, ids.Shape[0])
+	dl := refdata.MaxAbsDiff(o.logits, g["fp64/logits_per_image"].F64)
 	t.Logf("%s %s (%.1f MB): image cos %.6f, text cos %.6f, logits max err %.4f; load %v, forward %v",
 		name, scheme, float64(len(data))/1e6, ci, ct, dl, loaded.Round(time.Millisecond), (time.Since(start) - loaded).Round(time.Millisecond))
 	b := bounds[scheme]
@@ -255,7 +228,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("%s: sample %d classified as prompt %d, its name says %d", scheme, i, best, want)
 			}
 		}
-		d := maxAbsDiff(o.logits, ref.F64)
+		d := refdata.MaxAbsDiff(o.logits, ref.F64)
 		t.Logf("demo %s: 12/12 checked, logits vs transformers (fp16 weights) max err %.4f", scheme, d)
 		if d > logitBound[scheme] {
 			t.Errorf("demo %s: logits max err %.4f > %g", scheme, d, logitBound[scheme])
