@@ -6,12 +6,13 @@
 // folder under web/dist/ (gitignored), removed afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
+import { startServe } from './lib/serve.mjs';
 
 const require = createRequire(path.join(root, 'build/package.json'));
 const { chromium } = require('playwright-core');
@@ -28,19 +29,7 @@ const pageErrors = [];
 const failed = [];
 
 async function startServer() {
-  const bin = path.join(tmp, 'build-tool');
-  execFileSync('go', ['build', '-o', bin, './build'], { cwd: root, stdio: 'inherit' });
-  server = spawn(bin, ['serve', '-addr', '127.0.0.1:0', '-no-build'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  origin = await new Promise((resolve, reject) => {
-    let out = '';
-    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
+  ({ server, origin } = await startServe(tmp, ['-no-build'], 60000));
 }
 
 before(async () => {

@@ -5,12 +5,12 @@
 // Screenshots of each mode go to build/out/screenshots/ (gitignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServe } from './lib/serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -34,19 +34,7 @@ function trueLabel(file) {
 }
 
 async function startServer() {
-  const bin = path.join(tmp, 'build-tool');
-  execFileSync('go', ['build', '-o', bin, './build'], { cwd: root, stdio: 'inherit' });
-  server = spawn(bin, ['serve', '-addr', '127.0.0.1:0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  origin = await new Promise((resolve, reject) => {
-    let out = '';
-    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
+  ({ server, origin } = await startServe(tmp));
 }
 
 before(async () => {
