@@ -143,20 +143,30 @@ func (b *binding) info(args []js.Value) (func() (any, error), error) {
 	return func() (any, error) { return e.Info().toMap(), nil }, nil
 }
 
+// engineAndList reads the (model handle, array) arguments every embed
+// call takes, checking the count and the array's length.
+func (b *binding) engineAndList(args []js.Value, name, what string, max int) (engine, []js.Value, error) {
+	if err := argc(args, 2, name); err != nil {
+		return nil, nil, err
+	}
+	e, err := b.get(args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := arrayArg(args[1], what, max)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, list, nil
+}
+
 type rgbaImage struct {
 	pix           []byte
 	width, height int
 }
 
 func (b *binding) embedImagesRGBA(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 2, "embedImagesRGBA"); err != nil {
-		return nil, err
-	}
-	e, err := b.get(args[0])
-	if err != nil {
-		return nil, err
-	}
-	list, err := arrayArg(args[1], "images", maxImagesPerCall)
+	e, list, err := b.engineAndList(args, "embedImagesRGBA", "images", maxImagesPerCall)
 	if err != nil {
 		return nil, err
 	}
@@ -200,14 +210,7 @@ func embedEach(n int, embed func(i int) ([]float32, error)) (any, error) {
 }
 
 func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 2, "embedImagesEncoded"); err != nil {
-		return nil, err
-	}
-	e, err := b.get(args[0])
-	if err != nil {
-		return nil, err
-	}
-	list, err := arrayArg(args[1], "images", maxImagesPerCall)
+	e, list, err := b.engineAndList(args, "embedImagesEncoded", "images", maxImagesPerCall)
 	if err != nil {
 		return nil, err
 	}
@@ -227,14 +230,7 @@ func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), erro
 }
 
 func (b *binding) embedTexts(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 2, "embedTexts"); err != nil {
-		return nil, err
-	}
-	e, err := b.get(args[0])
-	if err != nil {
-		return nil, err
-	}
-	list, err := arrayArg(args[1], "texts", maxTextsPerCall)
+	e, list, err := b.engineAndList(args, "embedTexts", "texts", maxTextsPerCall)
 	if err != nil {
 		return nil, err
 	}
