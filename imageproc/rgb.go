@@ -122,23 +122,9 @@ func ToRGB(img image.Image) *RGB {
 	case libjpegYCbCr:
 		libjpegToRGB(m.YCbCr, out)
 	case *image.YCbCr:
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
-				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
-				o := (y*w + x) * 3
-				p[o], p[o+1], p[o+2] = color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-			}
-		}
-	case *image.NYCbCrA:
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
-				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
-				o := (y*w + x) * 3
-				p[o], p[o+1], p[o+2] = color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-			}
-		}
+		ycbcrToRGB(m, b, w, h, p)
+	case *image.NYCbCrA: // alpha dropped, as PIL's convert("RGB")
+		ycbcrToRGB(&m.YCbCr, b, w, h, p)
 	case *image.CMYK:
 		for y := 0; y < h; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
@@ -171,4 +157,17 @@ func straightRGB(c color.Color) [3]uint8 {
 	}
 	n := color.NRGBA64Model.Convert(c).(color.NRGBA64)
 	return [3]uint8{uint8(n.R >> 8), uint8(n.G >> 8), uint8(n.B >> 8)}
+}
+
+// ycbcrToRGB converts with Go's YCbCr→RGB (used for YCbCr images that did
+// not come from our libjpeg-exact JPEG path).
+func ycbcrToRGB(m *image.YCbCr, b image.Rectangle, w, h int, p []uint8) {
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
+			ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+			o := (y*w + x) * 3
+			p[o], p[o+1], p[o+2] = color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+		}
+	}
 }
