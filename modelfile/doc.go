@@ -15,6 +15,9 @@
 //	payload_sha256  lowercase hex SHA-256 of the data section: every byte
 //	                after the header, i.e. bytes [8+N, end) of the file,
 //	                which covers every tensor, the config and the tokenizer
+//	q4_method       q4 files only: "rtn" (each weight rounded to its
+//	                nearest grid point, RoundQ4) or "gptq" (calibrated,
+//	                package gptq); the layout is the same, readers ignore it
 //
 // Open recomputes the hash and refuses a mismatch. The header itself is not
 // hashed (it holds the hash); every dtype, shape and offset in it is checked
@@ -47,7 +50,7 @@
 //	q4   NAME        U8  [N, ⌈K/32⌉, 16]  kernel.PackedQ4: byte j of block b of
 //	                      row n = (Q[n][32b+2j]+8) | (Q[n][32b+2j+1]+8)<<4
 //	     NAME.scale  F16 [N, ⌈K/32⌉]   W ≈ d·Q, Q ∈ [-8, 7]; d searched per block
-//	                 for the least squared error (see quantizeQ4), may be negative
+//	                 for the least squared error (see Q4BlockScale), may be negative
 //
 // A q4 file stores three Linear weights as q8 instead (Q4KeepsQ8): the
 // patch embedding, the text head and the vision head's attention — the

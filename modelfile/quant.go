@@ -39,38 +39,62 @@ func quantizeQ8Rows(w []float32, n, k int, f16Scale bool) ([]int8, []float32) {
 	return q, scales
 }
 
-// quantizeQ4 quantizes w[N][K] in blocks of 32 along K to 4-bit integers
+// RoundQ4 quantizes w[N][K] in blocks of 32 along K to 4-bit integers
 // Q ∈ [-8, 7] with one f16 scale d per block (W ≈ d·Q), packed in
-// kernel.PackedQ4's layout. Uniform-ish weights leave 4 bits little room,
-// so each block's scale is searched rather than taken as max|w|/7: for
-// candidate scales ±max|w|/t (t = 6.5 … 8.5; the sign matters because the
-// range is asymmetric) the block is rounded, the scale refitted by least
-// squares (d = Σ w·q / Σ q²), rounded to f16, the block rounded again, and
-// the candidate with the smallest squared error kept. Rows are split
-// across goroutines; the result does not depend on how.
-func quantizeQ4(w []float32, n, k int) (data []byte, scales []uint16) {
+// kernel.PackedQ4's layout, each weight rounded to its nearest grid point
+// ("rtn"). Uniform-ish weights leave 4 bits little room, so each block's
+// scale is searched rather than taken as max|w|/7: see Q4BlockScale. Rows
+// are split across goroutines; the result does not depend on how.
+func RoundQ4(w []float32, n, k int) (data []byte, scales []uint16) {
 	nb := (k + kernel.Q4Block - 1) / kernel.Q4Block
-	data = make([]byte, n*nb*16)
+	q := make([]int8, n*k)
 	scales = make([]uint16, n*nb)
 	parallelRows(n, func(r0, r1 int) {
-		var q [kernel.Q4Block]int8
 		for r := r0; r < r1; r++ {
 			for b := 0; b < nb; b++ {
 				lo, hi := b*kernel.Q4Block, min((b+1)*kernel.Q4Block, k)
-				h := quantizeQ4Block(w[r*k+lo:r*k+hi], q[:hi-lo])
-				scales[r*nb+b] = h
-				out := data[(r*nb+b)*16 : (r*nb+b+1)*16]
-				for i := range out {
-					out[i] = 8 | 8<<4 // zeros (padding)
-				}
-				for i, v := range q[:hi-lo] {
-					shift := 4 * (i % 2)
-					out[i/2] = out[i/2]&^(15<<shift) | byte(int(v)+8)<<shift
-				}
+				scales[r*nb+b] = quantizeQ4Block(w[r*k+lo:r*k+hi], q[r*k+lo:r*k+hi])
 			}
 		}
 	})
-	return data, scales
+	return PackQ4(q, n, k), scales
+}
+
+// PackQ4 packs Q[N][K] (values in [-8, 7], row-major) into
+// kernel.PackedQ4's byte layout, padding K with zeros to whole blocks.
+func PackQ4(q []int8, n, k int) []byte {
+	nb := (k + kernel.Q4Block - 1) / kernel.Q4Block
+	data := make([]byte, n*nb*16)
+	for i := range data {
+		data[i] = 8 | 8<<4 // zeros (padding)
+	}
+	for r := 0; r < n; r++ {
+		out := data[r*nb*16 : (r+1)*nb*16]
+		for i, v := range q[r*k : (r+1)*k] {
+			shift := 4 * (i % 2)
+			out[i/2] = out[i/2]&^(15<<shift) | byte(int(v)+8)<<shift
+		}
+	}
+	return data
+}
+
+// Q4BlockScale returns the f16 scale bits RoundQ4 chooses for one block
+// of at most 32 weights (0 for a block of zeros): for candidate scales
+// ±max|w|/t (t = 6.5 … 8.5; the sign matters because [-8, 7] is
+// asymmetric) the block is rounded, the scale refitted by least squares
+// (d = Σ w·q / Σ q²), rounded to f16, the block rounded again, and the
+// candidate with the smallest squared error kept.
+func Q4BlockScale(blk []float32) uint16 {
+	var q [kernel.Q4Block]int8
+	return quantizeQ4Block(blk, q[:len(blk)])
+}
+
+// Q4Round returns round-half-even(v/d) clamped to [-8, 7] (0 when d is 0).
+func Q4Round(v, d float64) int8 {
+	if d == 0 {
+		return 0
+	}
+	return int8(math.Max(-8, math.Min(7, math.RoundToEven(v/d))))
 }
 
 // quantizeQ4Block writes blk's 4-bit values into q and returns the f16
@@ -88,10 +112,9 @@ func quantizeQ4Block(blk []float32, q []int8) uint16 {
 	}
 	round := func(d float64, dst []int8) (err float64) {
 		for i, v := range blk {
-			x := math.RoundToEven(float64(v) / d)
-			x = math.Max(-8, math.Min(7, x))
-			dst[i] = int8(x)
-			e := float64(v) - d*x
+			x := Q4Round(float64(v), d)
+			dst[i] = x
+			e := float64(v) - d*float64(x)
 			err += e * e
 		}
 		return err

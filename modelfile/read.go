@@ -24,6 +24,10 @@ const (
 	MetaScheme    = "scheme"
 	MetaTokenizer = "tokenizer"
 	MetaSHA256    = "payload_sha256"
+	// MetaQ4Method (q4 files only) names how the 4-bit weights were
+	// chosen: "rtn" (RoundQ4) or "gptq" (package gptq's calibrated
+	// quantizer). Informational: readers need not look at it.
+	MetaQ4Method = "q4_method"
 
 	// ConfigTensor and TokenizerTensor are the U8 tensors carrying the
 	// Hugging Face config.json and the tokenizer model, byte for byte.
@@ -57,6 +61,9 @@ type File struct {
 	floats  map[string][]float32
 	weights map[string]*Weight
 	SHA256  string // the verified payload hash, hex
+	// Q4Method is the q4_method metadata of a q4 file ("rtn" or "gptq";
+	// "" for other schemes and for files that do not say).
+	Q4Method string
 }
 
 // Weight is one Linear or Embedding weight as stored: exactly one of F32,
@@ -98,7 +105,7 @@ func open(data []byte, verify bool) (*File, error) {
 	if v != Version {
 		return nil, fmt.Errorf("modelfile: unsupported format version %d (this build reads version %d)", v, Version)
 	}
-	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[MetaSHA256],
+	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[MetaSHA256], Q4Method: md[MetaQ4Method],
 		floats: map[string][]float32{}, weights: map[string]*Weight{}}
 	if !validScheme(f.scheme) {
 		return nil, fmt.Errorf("modelfile: unknown scheme %q", f.scheme)

@@ -20,7 +20,20 @@ type Options struct {
 	// smaller; the scale is rounded to f16 before the weights are
 	// quantized against it, so the file stays self-consistent).
 	Q8ScaleF16 bool
+	// Q4 quantizes the 4-bit Linear weights of a q4 file in place of the
+	// default, RoundQ4 (round to nearest with searched block scales). The
+	// calibrated GPTQ quantizer of package gptq plugs in here.
+	Q4 Q4Quantizer
+	// Q4Method names the 4-bit method for the file's metadata
+	// (MetaQ4Method); empty means "rtn" (RoundQ4).
+	Q4Method string
 }
+
+// Q4Quantizer quantizes the Linear weight name, w[N][K] row-major, to
+// 4-bit values Q ∈ [-8, 7] packed in kernel.PackedQ4's layout (PackQ4)
+// and one f16 scale per block of 32 along K. The token embedding table
+// is not a Linear and is always quantized by RoundQ4.
+type Q4Quantizer func(name string, w []float32, n, k int) (data []byte, scales []uint16, err error)
 
 // Write converts the float weights src of the SigLIP model described by
 // cfgJSON (Hugging Face config.json bytes) into a model file with the given
@@ -98,7 +111,19 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 			}
 			blocks = append(blocks, safetensors.Tensor{Name: s.Name, DType: safetensors.I8, Shape: q8PackedShape(s.N, s.K), Data: int8Bytes(p.Data)})
 		case SchemeQ4:
-			data, scales := quantizeQ4(v, s.N, s.K)
+			var data []byte
+			var scales []uint16
+			if opt.Q4 != nil && s.Kind == Linear {
+				if data, scales, err = opt.Q4(s.Name, v, s.N, s.K); err != nil {
+					return fmt.Errorf("modelfile: tensor %q: %v", s.Name, err)
+				}
+				nb := (s.K + kernel.Q4Block - 1) / kernel.Q4Block
+				if len(data) != s.N*nb*16 || len(scales) != s.N*nb {
+					return fmt.Errorf("modelfile: tensor %q: the q4 quantizer returned %d bytes and %d scales, want %d and %d", s.Name, len(data), len(scales), s.N*nb*16, s.N*nb)
+				}
+			} else {
+				data, scales = RoundQ4(v, s.N, s.K)
+			}
 			nb := len(scales) / s.N
 			blocks = append(blocks, safetensors.Tensor{Name: s.Name, DType: safetensors.U8, Shape: []int{s.N, nb, 16}, Data: data})
 			f16s = append(f16s, safetensors.Tensor{Name: s.Name + ScaleSuffix, DType: safetensors.F16, Shape: []int{s.N, nb}, Data: u16Bytes(scales)})
@@ -118,6 +143,12 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 		MetaScheme:    scheme,
 		MetaTokenizer: tokenizerKind,
 		MetaSHA256:    hex.EncodeToString(h.Sum(nil)),
+	}
+	if scheme == SchemeQ4 {
+		meta[MetaQ4Method] = "rtn"
+		if opt.Q4Method != "" {
+			meta[MetaQ4Method] = opt.Q4Method
+		}
 	}
 	return safetensors.Write(w, all, meta)
 }
