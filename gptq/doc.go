@@ -1,0 +1,44 @@
+// Package gptq chooses a q4 model file's 4-bit weights by GPTQ (Frantar et
+// al., "GPTQ: Accurate Post-Training Quantization for Generative
+// Pre-trained Transformers", 2022) instead of rounding each weight to its
+// nearest grid point.
+//
+// Why: rounding to nearest leaves every weight its own error, step²/12 on
+// the 4-bit grid, about 6.7% of each matrix product even on the reference
+// formula weights (uniform, the easiest case for a uniform grid). Summed
+// over twelve layers, base-256 ended at embedding cosine 0.981 / 0.980
+// against transformers, short of the 0.99 issue 5 asks; no better
+// rounding of the weights alone at these 4.5 bits per weight closes that
+// (it would need about half the noise power). GPTQ
+// minimises the error of each Linear's output instead of its weights:
+// column by column it rounds, and carries the error into the columns still
+// to come, weighted by how the inputs co-vary (their second moment
+// H = XᵀX over calibration activations). A transformer's inputs co-vary
+// strongly (a shared component dominates the residual stream), so most of
+// the error cancels in the product. Measured on base-256 (formula weights,
+// the goldens' images and texts, which are not in the calibration set):
+// cosine 0.9968 (image) and 0.9967 (text), logits within 0.035; the file
+// is byte for byte the same size and layout, and the engine runs it
+// unchanged.
+//
+// How: Calibrate loads the model in float, runs it once on the
+// calibration images and once on the calibration texts, and quantizes
+// each Linear when the forward pass reaches it, from the activations that
+// really arrive there (the earlier Linears already 4-bit: the paper's
+// sequential mode). The Linears a q4 file keeps at 8 bits run as int8 and
+// the token embedding (a lookup, with no inputs to weigh) as its rounded
+// 4-bit table. Block scales follow RoundQ4's rule on the weights as
+// updated when each block of 32 is reached. The factorisation is the LDL
+// form of Chee et al. ("QuIP", 2023): one Cholesky factorisation of the
+// damped H per input, no inverse.
+//
+// The built-in calibration set (DefaultInputs: 16 drawn pictures, 48
+// label-like texts) needs no files; real photographs of a model's domain
+// (Inputs.AddImage, the CLI's --calib-images) serve a photo model better.
+// Results are deterministic: same weights and inputs, same bytes.
+//
+// Cost: base-256 calibrates in about 5 minutes on two cores (half in the
+// sixteen forward passes, half in the 146 Linears, each one K×K Gram
+// matrix, one Cholesky factorisation and an N·K²/2 pass over the
+// weights), with the float model plus one K×K float64 matrix in memory.
+package gptq
