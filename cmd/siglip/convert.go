@@ -10,10 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
+	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
+	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 func init() {
@@ -26,11 +30,20 @@ func runConvert(args []string) error {
 	out := fl.String("out", "", "model file to write")
 	quant := fl.String("quant", "q8", "weight scheme: q8, q4, f16 or f32")
 	scaleF16 := fl.Bool("q8-scale-f16", false, "store q8 row scales as f16")
+	method := fl.String("q4-method", "gptq", "how q4 weights are chosen: gptq (calibrated: runs the model on calibration images and texts, minutes) or rtn (round to nearest, seconds, less accurate)")
+	calib := fl.String("calib-images", "", "directory of extra calibration images (PNG, JPEG, GIF, WebP, BMP) for --q4-method gptq, e.g. photos of the domain the model will see")
+	quiet := fl.Bool("quiet", false, "no progress lines on stderr")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" || fl.NArg() > 0 {
-		return fmt.Errorf("usage: siglip convert --in DIR|hf:OWNER/REPO[@REVISION] --out FILE [--quant q8|q4|f16|f32]")
+		return fmt.Errorf("usage: siglip convert --in DIR|hf:OWNER/REPO[@REVISION] --out FILE [--quant q8|q4|f16|f32] [--q4-method gptq|rtn] [--calib-images DIR]")
+	}
+	if *method != "gptq" && *method != "rtn" {
+		return fmt.Errorf("convert: --q4-method %q: want gptq or rtn", *method)
+	}
+	if *calib != "" && (*quant != modelfile.SchemeQ4 || *method != "gptq") {
+		return fmt.Errorf("convert: --calib-images applies to --quant q4 with --q4-method gptq only")
 	}
 	dir := *in
 	if strings.HasPrefix(dir, "hf:") {
@@ -46,16 +59,27 @@ func runConvert(args []string) error {
 			return err
 		}
 	}
-	n, sum, err := convertDir(dir, *out, *quant, modelfile.Options{Q8ScaleF16: *scaleF16})
+	q4 := q4Options{Method: *method, ImagesDir: *calib}
+	if !*quiet {
+		q4.Log = func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+	}
+	n, sum, err := convertDir(dir, *out, *quant, modelfile.Options{Q8ScaleF16: *scaleF16}, q4)
 	if err != nil {
 		return err
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{"out": *out, "scheme": *quant, "bytes": n, "payload_sha256": sum})
 }
 
+// q4Options says how a q4 conversion picks its 4-bit weights.
+type q4Options struct {
+	Method    string // "gptq" (default when empty) or "rtn"
+	ImagesDir string // extra calibration images for gptq
+	Log       func(format string, a ...any)
+}
+
 // convertDir converts a Hugging Face snapshot directory into a model file,
 // written to a temporary name first so a failure never leaves a half file.
-func convertDir(dir, out, scheme string, opt modelfile.Options) (int64, string, error) {
+func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (int64, string, error) {
 	cfg, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %v", dir, err)
@@ -75,12 +99,20 @@ func convertDir(dir, out, scheme string, opt modelfile.Options) (int64, string, 
 	if err != nil {
 		return 0, "", fmt.Errorf("%s/model.safetensors: %v", dir, err)
 	}
+	src := modelfile.FromSafetensors(st)
+	if scheme == modelfile.SchemeQ4 && q4.Method != "rtn" {
+		res, err := calibrate(cfg, tok, src, q4)
+		if err != nil {
+			return 0, "", err
+		}
+		opt.Q4, opt.Q4Method = res.Q4, "gptq"
+	}
 	tmp := out + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return 0, "", err
 	}
-	werr := modelfile.WriteOptions(f, cfg, tok, kind, modelfile.FromSafetensors(st), scheme, opt)
+	werr := modelfile.WriteOptions(f, cfg, tok, kind, src, scheme, opt)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -99,6 +131,55 @@ func convertDir(dir, out, scheme string, opt modelfile.Options) (int64, string, 
 	}
 	os.Remove(tmp)
 	return 0, "", fmt.Errorf("written file does not read back: %v", err)
+}
+
+// calibrate runs GPTQ on the built-in calibration set plus the images in
+// q4.ImagesDir.
+func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.Result, error) {
+	cfg, err := model.ParseConfigJSON(cfgJSON)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := tokenizer.Load(tok)
+	if err != nil {
+		return nil, err
+	}
+	in, err := gptq.DefaultInputs(cfg, tk)
+	if err != nil {
+		return nil, err
+	}
+	if q4.ImagesDir != "" {
+		entries, err := os.ReadDir(q4.ImagesDir)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			p := filepath.Join(q4.ImagesDir, e.Name())
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			if err := in.AddImage(cfg, b); err != nil {
+				return nil, fmt.Errorf("calibration image %s: %v", p, err)
+			}
+		}
+	}
+	if q4.Log != nil {
+		q4.Log("gptq: calibrating on %d images and %d texts", in.NImages, in.NTexts)
+	}
+	start := time.Now()
+	res, err := gptq.Calibrate(cfgJSON, src, in, gptq.Options{Log: q4.Log})
+	if err != nil {
+		return nil, err
+	}
+	if q4.Log != nil {
+		q4.Log("gptq: %d Linears in %v; on the calibration rows their output error is a median ×%.3f of round to nearest's",
+			len(res.Stats), time.Since(start).Round(time.Second), res.MedianRatio())
+	}
+	return res, nil
 }
 
 func readTokenizer(dir string) ([]byte, string, error) {

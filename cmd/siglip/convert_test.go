@@ -23,7 +23,7 @@ func TestConvertReproducible(t *testing.T) {
 		if err := runConvert([]string{"--in", demoDir, "--out", a, "--quant", scheme}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := convertDir(demoDir, b, scheme, modelfile.Options{}); err != nil {
+		if _, _, err := convertDir(demoDir, b, scheme, modelfile.Options{}, q4Options{}); err != nil {
 			t.Fatal(err)
 		}
 		ab, _ := os.ReadFile(a)
@@ -66,6 +66,42 @@ func TestConvertFromHub(t *testing.T) {
 	}
 }
 
+// TestConvertQ4Methods: q4 is GPTQ-calibrated by default (with extra
+// calibration images when given), round to nearest on request, and the
+// file says which.
+func TestConvertQ4Methods(t *testing.T) {
+	tmp := t.TempDir()
+	files := map[string][]byte{}
+	for name, args := range map[string][]string{
+		"gptq":        nil,
+		"gptq+images": {"--calib-images", "../../testdata/demo/samples"},
+		"rtn":         {"--q4-method", "rtn"},
+	} {
+		out := filepath.Join(tmp, name)
+		if err := runConvert(append([]string{"--in", demoDir, "--out", out, "--quant", "q4", "--quiet"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := modelfile.Open(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, _, _ := strings.Cut(name, "+"); f.Q4Method != want {
+			t.Errorf("%s: q4_method %q", name, f.Q4Method)
+		}
+		files[name] = b
+	}
+	if bytes.Equal(files["gptq"], files["rtn"]) || bytes.Equal(files["gptq"], files["gptq+images"]) {
+		t.Error("the q4 methods (or the extra calibration images) made no difference")
+	}
+	if len(files["gptq"]) != len(files["rtn"]) {
+		t.Errorf("gptq and rtn files differ in size: %d vs %d", len(files["gptq"]), len(files["rtn"]))
+	}
+}
+
 func TestConvertErrors(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x")
 	for _, c := range []struct {
@@ -75,6 +111,10 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"--out", out}, "usage"},
 		{[]string{"--in", t.TempDir(), "--out", out}, "config.json"},
 		{[]string{"--in", demoDir, "--out", out, "--quant", "q3"}, "q3"},
+		{[]string{"--in", demoDir, "--out", out, "--quant", "q4", "--q4-method", "awq"}, "awq"},
+		{[]string{"--in", demoDir, "--out", out, "--quant", "q8", "--calib-images", t.TempDir()}, "q4"},
+		{[]string{"--in", demoDir, "--out", out, "--quant", "q4", "--calib-images", "../../testdata/images/meta.json", "--quiet"}, "meta.json"},
+		{[]string{"--in", demoDir, "--out", out, "--quant", "q4", "--calib-images", "../../testdata/tokenizer", "--quiet"}, "calibration image"},
 	} {
 		err := runConvert(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -97,7 +137,7 @@ func TestCommittedDemoModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "demo-q8.siglip")
-	if _, _, err := convertDir(demoDir, out, "q8", modelfile.Options{}); err != nil {
+	if _, _, err := convertDir(demoDir, out, "q8", modelfile.Options{}, q4Options{}); err != nil {
 		t.Fatal(err)
 	}
 	fresh, _ := os.ReadFile(out)
