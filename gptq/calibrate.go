@@ -10,7 +10,6 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 // Options tunes Calibrate.
@@ -72,7 +71,7 @@ func (r *Result) Q4(name string, w []float32, n, k int) ([]byte, []uint16, error
 // at 8 bits (modelfile.Q4KeepsQ8) run as int8 and the token embedding as
 // its rounded 4-bit table, as they will in the file. Only one H is alive
 // at a time, so memory is the float model plus one K×K float64 matrix.
-func Calibrate(cfgJSON []byte, src modelfile.Source, in Inputs, opt Options) (*Result, error) {
+func Calibrate(cfgJSON []byte, src modelfile.Source, in *Inputs, opt Options) (*Result, error) {
 	cfg, err := model.ParseConfigJSON(cfgJSON)
 	if err != nil {
 		return nil, err
@@ -80,8 +79,12 @@ func Calibrate(cfgJSON []byte, src modelfile.Source, in Inputs, opt Options) (*R
 	if opt.Damp == 0 {
 		opt.Damp = 0.01
 	}
-	if in.NImages < 1 || in.NTexts < 1 {
-		return nil, fmt.Errorf("gptq: calibration needs at least one image and one text (have %d, %d)", in.NImages, in.NTexts)
+	if in == nil || in.NImages < 1 || in.NTexts < 1 {
+		n, t := 0, 0
+		if in != nil {
+			n, t = in.NImages, in.NTexts
+		}
+		return nil, fmt.Errorf("gptq: calibration needs at least one image and one text (have %d, %d)", n, t)
 	}
 	st := &state{opt: opt, res: &Result{packed: map[string]*kernel.PackedQ4{}}}
 	m, err := model.Load(cfg, calSource{src: src, st: st})
@@ -305,15 +308,7 @@ func outputErrors(x []float32, m int, w []float32, n, k int, a, b *kernel.Packed
 // CalibrateDefault is Calibrate on DefaultInputs, with the tokenizer model
 // (spiece.model or tokenizer.json bytes) the file will carry.
 func CalibrateDefault(cfgJSON, tokenizerModel []byte, src modelfile.Source, opt Options) (*Result, error) {
-	cfg, err := model.ParseConfigJSON(cfgJSON)
-	if err != nil {
-		return nil, err
-	}
-	tok, err := tokenizer.Load(tokenizerModel)
-	if err != nil {
-		return nil, err
-	}
-	in, err := DefaultInputs(cfg, tok)
+	in, err := DefaultInputs(cfgJSON, tokenizerModel)
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
 func randomRows(rng *rand.Rand, m, k int, mix func(i int) float64) []float32 {
@@ -157,4 +160,77 @@ func TestBeatsRoundToNearest(t *testing.T) {
 			t.Errorf("%s: GPTQ error %.3e not below half of round to nearest's %.3e", c.what, eg, er)
 		}
 	}
+}
+
+// TestCalibrateTiny calibrates the tiny reference model on the built-in
+// set: every 4-bit Linear of both towers is calibrated once, each with a
+// lower output error than round to nearest on the calibration rows, and
+// the Result serves exactly those blocks (round to nearest for others).
+func TestCalibrateTiny(t *testing.T) {
+	cfg := readRef(t, "tiny/config.json")
+	st, err := safetensors.Parse(readRef(t, "tiny/model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := modelfile.FromSafetensors(st)
+	res, err := CalibrateDefault(cfg, readRef(t, "tokenizer/xlnet-base-cased-spiece.model"), src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := modelfile.Specs(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, s := range specs {
+		if s.Kind == modelfile.Linear && !modelfile.Q4KeepsQ8(s.Name) {
+			want++
+		}
+	}
+	if len(res.Stats) != want {
+		t.Fatalf("%d Linears calibrated, the config has %d 4-bit Linears", len(res.Stats), want)
+	}
+	seen := map[string]bool{}
+	for _, s := range res.Stats {
+		if seen[s.Name] {
+			t.Errorf("%s calibrated twice", s.Name)
+		}
+		seen[s.Name] = true
+		if !(s.GPTQ < s.RTN) {
+			t.Errorf("%s: GPTQ output error %.3e not below round to nearest's %.3e", s.Name, s.GPTQ, s.RTN)
+		}
+	}
+	t.Logf("%d Linears, median error ratio ×%.3f", len(res.Stats), res.MedianRatio())
+	name := res.Stats[0].Name
+	shape, w, err := src.Tensor(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, sc, err := res.Q4(name, w, shape[0], shape[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, rs := modelfile.RoundQ4(w, shape[0], shape[1])
+	if bytes.Equal(d, rd) && slices.Equal(sc, rs) {
+		t.Errorf("%s: the calibrated blocks equal round to nearest's", name)
+	}
+	if _, _, err := res.Q4(name, w, shape[0]/2, shape[1]); err == nil {
+		t.Error("a shape mismatch was not reported")
+	}
+	d, sc, _ = res.Q4("not.calibrated", w, shape[0], shape[1])
+	if !bytes.Equal(d, rd) || !slices.Equal(sc, rs) {
+		t.Error("an uncalibrated Linear is not rounded to nearest")
+	}
+	if _, err := Calibrate(cfg, src, &Inputs{}, Options{}); err == nil {
+		t.Error("an empty calibration set was accepted")
+	}
+}
+
+func readRef(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(refdata.Path(rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

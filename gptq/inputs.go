@@ -10,18 +10,37 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
-// Inputs is a calibration set: images as the model takes them and texts
-// as token ids.
+// Inputs is a calibration set for one model: images as the model takes
+// them and texts as token ids.
 type Inputs struct {
 	Pixels  []float32 // NImages × channels × image_size × image_size, normalised
 	NImages int
 	IDs     []int32 // NTexts × max_position_embeddings, padded as SigLIP pads
 	NTexts  int
+
+	cfg model.Config
+	tok *tokenizer.Tokenizer
 }
 
-// AddImage appends one decoded image, preprocessed as the model expects.
-func (in *Inputs) AddImage(cfg model.Config, data []byte) error {
-	px, err := imageproc.DecodePreprocess(data, cfg.VisionConfig.ImageSize)
+// NewInputs returns an empty calibration set for the model described by
+// cfgJSON (Hugging Face config.json) whose tokenizer model
+// (spiece.model or tokenizer.json bytes) is tokenizerModel.
+func NewInputs(cfgJSON, tokenizerModel []byte) (*Inputs, error) {
+	cfg, err := model.ParseConfigJSON(cfgJSON)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := tokenizer.Load(tokenizerModel)
+	if err != nil {
+		return nil, err
+	}
+	return &Inputs{cfg: cfg, tok: tok}, nil
+}
+
+// AddImage appends one encoded image (PNG, JPEG, GIF, WebP, BMP),
+// preprocessed as the model expects.
+func (in *Inputs) AddImage(data []byte) error {
+	px, err := imageproc.DecodePreprocess(data, in.cfg.VisionConfig.ImageSize)
 	if err != nil {
 		return err
 	}
@@ -31,8 +50,9 @@ func (in *Inputs) AddImage(cfg model.Config, data []byte) error {
 }
 
 // AddTexts appends texts tokenized as SigLIP's processor does.
-func (in *Inputs) AddTexts(cfg model.Config, tok *tokenizer.Tokenizer, texts ...string) error {
-	ids, err := tok.EncodeBatch(texts, cfg.TextConfig.MaxPositionEmbeddings)
+func (in *Inputs) AddTexts(texts ...string) error {
+	cfg := in.cfg
+	ids, err := in.tok.EncodeBatch(texts, cfg.TextConfig.MaxPositionEmbeddings)
 	if err != nil {
 		return err
 	}
@@ -49,23 +69,26 @@ func (in *Inputs) AddTexts(cfg model.Config, tok *tokenizer.Tokenizer, texts ...
 // DefaultImages is how many drawn pictures DefaultInputs holds.
 const DefaultImages = 16
 
-// DefaultInputs is the built-in calibration set: DefaultImages pictures
-// from the demo's shape renderer (package shapes, a fixed seed) and
-// DefaultTexts. It needs no files, so any conversion can run it; a
-// model for photographs is better served by adding photographs of its
-// own domain (AddImage; the CLI's --calib-images).
-func DefaultInputs(cfg model.Config, tok *tokenizer.Tokenizer) (Inputs, error) {
-	var in Inputs
+// DefaultInputs is NewInputs holding the built-in calibration set:
+// DefaultImages pictures from the demo's shape renderer (package shapes,
+// a fixed seed) and DefaultTexts. It needs no files, so any conversion
+// can run it; a model for photographs is better served by adding
+// photographs of its own domain (AddImage; the CLI's --calib-images).
+func DefaultInputs(cfgJSON, tokenizerModel []byte) (*Inputs, error) {
+	in, err := NewInputs(cfgJSON, tokenizerModel)
+	if err != nil {
+		return nil, err
+	}
 	rng := rand.New(rand.NewPCG(0x5167, 0x9e37))
 	for _, s := range shapes.Render(rng, DefaultImages, 128, true) {
-		px, err := shapes.PixelValues(s, cfg.VisionConfig.ImageSize)
+		px, err := shapes.PixelValues(s, in.cfg.VisionConfig.ImageSize)
 		if err != nil {
-			return in, err
+			return nil, err
 		}
 		in.Pixels = append(in.Pixels, px...)
 		in.NImages++
 	}
-	return in, in.AddTexts(cfg, tok, DefaultTexts...)
+	return in, in.AddTexts(DefaultTexts...)
 }
 
 // DefaultTexts are the built-in calibration texts: labels and captions

@@ -14,10 +14,8 @@ import (
 
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
-	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
-	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 func init() {
@@ -136,15 +134,7 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 // calibrate runs GPTQ on the built-in calibration set plus the images in
 // q4.ImagesDir.
 func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.Result, error) {
-	cfg, err := model.ParseConfigJSON(cfgJSON)
-	if err != nil {
-		return nil, err
-	}
-	tk, err := tokenizer.Load(tok)
-	if err != nil {
-		return nil, err
-	}
-	in, err := gptq.DefaultInputs(cfg, tk)
+	in, err := gptq.DefaultInputs(cfgJSON, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +152,7 @@ func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.R
 			if err != nil {
 				return nil, err
 			}
-			if err := in.AddImage(cfg, b); err != nil {
+			if err := in.AddImage(b); err != nil {
 				return nil, fmt.Errorf("calibration image %s: %v", p, err)
 			}
 		}
