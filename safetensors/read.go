@@ -105,7 +105,9 @@ func Parse(b []byte) (*File, error) {
 		f.names = append(f.names, name)
 		spans = append(spans, span{begin, end, name})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].begin < spans[j].begin || spans[i].begin == spans[j].begin && spans[i].end < spans[j].end })
+	sort.Slice(spans, func(i, j int) bool {
+		return spans[i].begin < spans[j].begin || spans[i].begin == spans[j].begin && spans[i].end < spans[j].end
+	})
 	for i := 1; i < len(spans); i++ {
 		if spans[i].begin < spans[i-1].end {
 			return nil, fmt.Errorf("safetensors: tensors %q and %q overlap", spans[i-1].name, spans[i].name)
