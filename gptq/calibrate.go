@@ -69,8 +69,9 @@ func (r *Result) Q4(name string, w []float32, n, k int) ([]byte, []uint16, error
 // layer is calibrated on the activations the quantized model will really
 // produce (the GPTQ paper's sequential mode). The Linears a q4 file keeps
 // at 8 bits (modelfile.Q4KeepsQ8) run as int8 and the token embedding as
-// its rounded 4-bit table, as they will in the file. Only one H is alive
-// at a time, so memory is the float model plus one K×K float64 matrix.
+// its rounded 4-bit table, as they will in the file. Only one H (then its
+// R) is alive at a time, so memory is the float model plus one K×K float64
+// matrix.
 func Calibrate(cfgJSON []byte, src modelfile.Source, in *Inputs, opt Options) (*Result, error) {
 	cfg, err := model.ParseConfigJSON(cfgJSON)
 	if err != nil {
@@ -114,10 +115,10 @@ type state struct {
 	res   *Result
 	armed bool
 	err   error
-	// The last input second moment, by group: q, k and v read the same
-	// input, so they share one H.
-	gramKey string
-	gramH   []float64
+	// The feedback matrix of the last input, by group: q, k and v read
+	// the same input, so they share one H and one R.
+	fbKey string
+	fb    []float64
 }
 
 func (st *state) fail(err error) {
@@ -230,16 +231,15 @@ func (l *calLinear) Apply(dst, x []float32, m int, bias []float32, s *kernel.Scr
 func (l *calLinear) quantize(x []float32, m int) error {
 	start := time.Now()
 	st := l.st
-	key := gramGroup(l.name)
-	if st.gramKey != key {
-		st.gramKey, st.gramH = key, gram(x, m, l.k)
+	if key := gramGroup(l.name); st.fbKey != key {
+		st.fbKey, st.fb = "", nil
+		r, err := feedback(gram(x, m, l.k), l.k, st.opt.Damp)
+		if err != nil {
+			return err
+		}
+		st.fbKey, st.fb = key, r
 	}
-	r, err := feedback(slices.Clone(st.gramH), l.k, st.opt.Damp)
-	if err != nil {
-		return err
-	}
-	q, scales := quantizeRows(l.w, l.n, l.k, r)
-
+	q, scales := quantizeRows(l.w, l.n, l.k, st.fb)
 	p, err := kernel.NewPackedQ4(modelfile.PackQ4(q, l.n, l.k), scales, l.n, l.k)
 	if err != nil {
 		return err
