@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	randv2 "math/rand/v2"
 	"os"
 	"testing"
 )
@@ -62,6 +63,23 @@ func q8Forms() []form[matQ8Fn] {
 	}
 	if simd.matMulQ8 != nil {
 		fs = append(fs, form[matQ8Fn]{"simd", simd.matMulQ8})
+	}
+	return fs
+}
+
+type matQ4Fn = func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch)
+
+func q4Forms() []form[matQ4Fn] {
+	fs := []form[matQ4Fn]{
+		{"ref", func(dst, a []float32, m int, w *PackedQ4, bias []float32, _ *Scratch) {
+			RefMatMulQ4(dst, a, m, w, bias)
+		}},
+		{"go", func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+			pureGo(func() { MatMulQ4(dst, a, m, w, bias, s) })
+		}},
+	}
+	if simd.matMulQ4 != nil {
+		fs = append(fs, form[matQ4Fn]{"simd", simd.matMulQ4})
 	}
 	return fs
 }
@@ -257,6 +275,40 @@ func TestConformanceMatMulQ8(t *testing.T) {
 					for i := range want {
 						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 							t.Fatalf("%s/%s: y[%d][%d] = %v (%#x), ref %v (%#x): int8 forms must be bit-identical",
+								name, f.name, i/sh.n, i%sh.n, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestConformanceMatMulQ4: every form of the 4-bit product is bit-identical
+// to RefMatMulQ4 (shapes whose N is not a multiple of 4 check the simd
+// build's fallback to pure Go).
+func TestConformanceMatMulQ4(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	for i, sh := range matShapes {
+		for _, big := range []bool{false, true} {
+			for _, withBias := range []bool{false, true} {
+				name := fmt.Sprintf("%dx%dx%d/big=%v/bias=%v", sh.m, sh.n, sh.k, big, withBias)
+				a := testMatrix(r, sh.m, sh.k, big)
+				w := randQ4(randv2.New(randv2.NewPCG(uint64(i), 9)), sh.n, sh.k)
+				bias := randBias(r, sh.n, withBias)
+				var want []float32
+				for _, f := range q4Forms() {
+					got := filled(sh.m * sh.n)
+					f.fn(got, a, sh.m, w, bias, new(Scratch))
+					checkGuard(t, name+"/"+f.name, got, sh.m*sh.n)
+					got = got[:sh.m*sh.n]
+					if want == nil {
+						want = got
+						continue
+					}
+					for i := range want {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s/%s: y[%d][%d] = %v (%#x), ref %v (%#x): q4 forms must be bit-identical",
 								name, f.name, i/sh.n, i%sh.n, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 						}
 					}
@@ -542,6 +594,9 @@ func TestSIMDPresent(t *testing.T) {
 	}
 	if wantSIMD && !SIMD() {
 		t.Fatal("built with -tags simd but the simd128 kernels are not available (run under build/wasmexec/go_js_wasm_exec)")
+	}
+	if SIMD() && simd.matMulQ4 == nil {
+		t.Fatal("the simd128 kernels are in use but MatMulQ4 has no simd form")
 	}
 	t.Logf("simd128 kernels in use: %v (f32 fused multiply-add: %v)", SIMD(), simdFMA)
 }

@@ -22,8 +22,22 @@ func randQ4(rng *rand.Rand, n, k int) *PackedQ4 {
 	}
 	scales := make([]uint16, n*nb)
 	for i := range scales {
-		// positive normal halves between 2^-10 and 2^-4
-		scales[i] = uint16((5+rng.IntN(6))<<10 | rng.IntN(1024))
+		// mostly normal halves between 2^-10 and 2^-4, of either sign (a
+		// searched scale may be negative); some subnormal, zero and large
+		// ones, whose f16→f32 conversion the simd kernel does itself
+		switch c := rng.IntN(20); {
+		case c == 0:
+			scales[i] = uint16(rng.IntN(1024)) // subnormal (or +0)
+		case c == 1:
+			scales[i] = 0x8000 // -0
+		case c == 2:
+			scales[i] = uint16((20+rng.IntN(10))<<10 | rng.IntN(1024))
+		default:
+			scales[i] = uint16((5+rng.IntN(6))<<10 | rng.IntN(1024))
+		}
+		if rng.IntN(4) == 0 {
+			scales[i] |= 0x8000
+		}
 	}
 	w, err := NewPackedQ4(data, scales, n, k)
 	if err != nil {
@@ -35,7 +49,9 @@ func randQ4(rng *rand.Rand, n, k int) *PackedQ4 {
 func TestMatMulQ4MatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var scratch Scratch
-	for _, sz := range [][3]int{{1, 1, 1}, {3, 8, 32}, {5, 9, 33}, {17, 40, 96}, {64, 130, 768}} {
+	// N a multiple of 4 runs the simd128 kernel where there is one; other
+	// N fall back to pure Go.
+	for _, sz := range [][3]int{{1, 1, 1}, {3, 8, 32}, {5, 9, 33}, {17, 40, 96}, {6, 12, 70}, {64, 130, 768}, {40, 64, 800}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		w := randQ4(rng, n, k)
 		a := make([]float32, m*k)

@@ -6,12 +6,13 @@ package kernel
 // public kernels then dispatch to them, and otherwise run pure Go.
 //
 // The forms have the semantics of their pure-Go twins and references:
-// matMulQ8 is bit-identical to RefMatMulQ8; matMulF32, matMulNN, matMulNT
+// matMulQ8 and matMulQ4 are bit-identical to RefMatMulQ8 and RefMatMulQ4; matMulF32, matMulNN, matMulNT
 // and layerNorm accumulate in float32 (within 1e-5 of the float64
 // references, relative to Σ|terms|); geluTanh and softmaxRows use a
 // vectorised exp (see conformance_test.go for the bounds they meet).
 type simdKernels struct {
 	matMulQ8  func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch)
+	matMulQ4  func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch)
 	matMulF32 func(dst, a []float32, m int, w *PackedF32, bias []float32)
 	// matMulNN: dst[i*ldc+j] = scale·Σ_k a[i*lda+k]·b[k*ldb+j]  (P·V)
 	matMulNN func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32)

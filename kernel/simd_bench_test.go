@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"math/rand"
+	randv2 "math/rand/v2"
 	"testing"
 )
 
@@ -33,6 +34,28 @@ func BenchmarkFormsMatMulQ8(b *testing.B) {
 		bias := randBias(r, sh.n, true)
 		dst := make([]float32, sh.m*sh.n)
 		for _, f := range q8Forms() {
+			b.Run(fmt.Sprintf("%dx%dx%d/%s", sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
+				skipRef(b, f.name)
+				var s Scratch
+				f.fn(dst, a, sh.m, w, bias, &s) // warm: V8 tiers wasm up after a first call
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					f.fn(dst, a, sh.m, w, bias, &s)
+				}
+				b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+func BenchmarkFormsMatMulQ4(b *testing.B) {
+	r := rand.New(rand.NewSource(7))
+	for _, sh := range benchShapes {
+		a := testMatrix(r, sh.m, sh.k, false)
+		w := randQ4(randv2.New(randv2.NewPCG(1, 2)), sh.n, sh.k)
+		bias := randBias(r, sh.n, true)
+		dst := make([]float32, sh.m*sh.n)
+		for _, f := range q4Forms() {
 			b.Run(fmt.Sprintf("%dx%dx%d/%s", sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
 				skipRef(b, f.name)
 				var s Scratch

@@ -33,6 +33,14 @@ func simdQuantizeRows(a unsafe.Pointer, m, k, kp int32, q, sa unsafe.Pointer)
 //go:noescape
 func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.Pointer, n, kp int32)
 
+//go:wasmimport simd matmul_q4
+//go:noescape
+func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer, ntmp int32)
+
+// simdQ4Parts is how many row ranges a matmul_q4 call may be split into
+// (the kernel threads, simd_threads_js.go), each needing its own scratch.
+var simdQ4Parts = 1
+
 //go:wasmimport simd dot_exact
 func simdDotExact() int32
 
@@ -79,6 +87,7 @@ func init() {
 	simdQuad = simdFMA && simdDotExact() == 1
 	simd = simdKernels{
 		matMulQ8:    simdMatMulQ8,
+		matMulQ4:    simdMatMulQ4,
 		matMulF32:   simdMatMulF32,
 		matMulNN:    simdMatMulNN,
 		matMulNT:    simdMatMulNT,
@@ -299,4 +308,48 @@ func simdAttention(dst []float32, dstStride int, q []float32, qStride int, k []f
 		simdSoftmaxRows(s, sq, sk)
 		simdMatMulNN(dst[off:], dstStride, s, sk, v[off:], vStride, sq, hd, sk, 1)
 	}
+}
+
+// simdMatMulQ4 quantizes the activations per block of 32 (q4QuantizeBlocks,
+// as the reference) and stores each block's even elements, then its odd
+// ones: the order of a PackedQ4 block's low and high nibbles, which the
+// kernel unpacks into two int8 vectors. The kernel's own scratch (per
+// block, four outputs' f32 scales and unpacked weights: 144 bytes, once
+// per thread that may take a share of the rows) follows the activations
+// in s.Q. The kernel does four outputs at a time; a
+// weight with N not a multiple of 4 (none in SigLIP) runs pure Go.
+func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
+	if w.N%4 != 0 {
+		matMulQ4Go(dst, a, m, w, bias, s)
+		return
+	}
+	simdNeed("MatMulQ4", "a", len(a), m*w.K)
+	simdNeed("MatMulQ4", "dst", len(dst), m*w.N)
+	if bias != nil {
+		simdNeed("MatMulQ4", "bias", len(bias), w.N)
+	}
+	if s == nil {
+		s = new(Scratch)
+	}
+	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
+	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
+	kp := w.Blocks * Q4Block
+	s.grow(m*kp+simdQ4Parts*w.Blocks*144, m*w.Blocks)
+	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
+	var blk [Q4Block]int8
+	for r := 0; r < m; r++ {
+		qr := q[r*kp : (r+1)*kp]
+		q4QuantizeBlocks(qr, sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
+		for b := 0; b < kp; b += Q4Block {
+			copy(blk[:], qr[b:b+Q4Block])
+			for i := 0; i < Q4Block/2; i++ {
+				qr[b+i], qr[b+Q4Block/2+i] = blk[2*i], blk[2*i+1]
+			}
+		}
+	}
+	simdMatMulQ4Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m), simdPtr(w.Data), simdPtr(w.Scales),
+		simdPtr(bias), int32(w.N), int32(w.Blocks), simdPtr(s.Q[m*kp:]), int32(simdQ4Parts))
 }

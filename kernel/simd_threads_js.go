@@ -16,11 +16,15 @@ func init() {
 	if simd.matMulQ8 == nil {
 		return
 	}
-	if t := js.Global().Get("siglipKernelThreads"); t.Type() != js.TypeNumber || t.Int() < 2 {
+	t := js.Global().Get("siglipKernelThreads")
+	if t.Type() != js.TypeNumber || t.Int() < 2 {
 		return
 	}
 	simd.matMulQ8 = threadedMatMulQ8
 	simd.matMulF32 = threadedMatMulF32
+	// matmul_q4 is one call already; the JS side splits its rows, each
+	// part with its own scratch (web/threads/ops.mjs).
+	simdQ4Parts = min(t.Int(), 16)
 }
 
 func threadedMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {

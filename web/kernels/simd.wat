@@ -793,4 +793,143 @@
         (br $l5)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rl))))
+
+  ;; ---------------------------------------------------------------- q4
+
+  ;; $half converts IEEE half-precision bits to f32, exactly (as
+  ;; kernel.HalfBitsToFloat32): the 15 magnitude bits shifted into an f32's
+  ;; place are the value times 2^-112 (subnormal halves included, as f32
+  ;; subnormals), so one exact multiply by 2^112 finishes; inf/NaN keep
+  ;; an all-ones exponent.
+  (func $half (param $h i32) (result f32)
+    (local $sign i32)
+    (local.set $sign (i32.shl (i32.and (local.get $h) (i32.const 0x8000)) (i32.const 16)))
+    (if (result f32) (i32.eq (i32.and (local.get $h) (i32.const 0x7c00)) (i32.const 0x7c00))
+      (then (f32.reinterpret_i32 (i32.or (i32.or (local.get $sign) (i32.const 0x7f800000))
+                                         (i32.shl (i32.and (local.get $h) (i32.const 0x3ff)) (i32.const 13)))))
+      (else (f32.mul (f32.reinterpret_i32 (i32.or (local.get $sign)
+                                                  (i32.shl (i32.and (local.get $h) (i32.const 0x7fff)) (i32.const 13))))
+                     (f32.const 0x1p112)))))
+
+  ;; matmul_q4(dst, q, sa, m, w, sc, bias, n, nb, tmp): Y[m][n] = A·Wᵀ + bias
+  ;; over a kernel.PackedQ4 weight, bit-identical to RefMatMulQ4.
+  ;;   q    the activations quantized per block of 32 (int8, as QuantizeRow
+  ;;        does a row), each block stored as its 16 even then 16 odd elements
+  ;;        (the order of the weights' low and high nibbles); m rows of nb·32
+  ;;   sa   their f32 block scales [m][nb]
+  ;;   w    the packed nibbles [n][nb][16], sc the f16 block scales [n][nb]
+  ;;   bias f32 [n], or 0 for none; tmp nb·144 bytes of scratch
+  ;;   ntmp how many such scratch areas follow tmp (not used here: the
+  ;;        kernel threads give each row range its own, web/threads/ops.mjs)
+  ;; n must be a multiple of 4. For each 4 outputs, tmp first receives per
+  ;; block their 4 scales as f32 and their weights unpacked to int8 (low
+  ;; nibbles − 8, high nibbles − 8); then every row runs through the blocks:
+  ;; per output, the 32 products (|q·Q| ≤ 127·8, four of them summed in an
+  ;; i16 lane stay ≤ 4064) reduce to an i32x4, the four outputs' i32x4 are
+  ;; transposed into one [acc0 acc1 acc2 acc3], and
+  ;; y = y + float32(acc)·float32(sa·sw), lane-wise in the reference's order.
+  (func (export "matmul_q4")
+    (param $dst i32) (param $q i32) (param $sa i32) (param $m i32)
+    (param $w i32) (param $sc i32) (param $bias i32) (param $n i32) (param $nb i32) (param $tmp i32)
+    (param $ntmp i32)
+    (local $n0 i32) (local $b i32) (local $j i32) (local $r i32) (local $idx i32)
+    (local $t i32) (local $p i32) (local $qp i32) (local $sp i32) (local $dp i32) (local $rowb i32)
+    (local $wv v128) (local $ae v128) (local $ao v128) (local $y v128) (local $bv v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
+    (local.set $rowb (i32.shl (local.get $nb) (i32.const 5)))
+    (block $ndone (loop $nl
+      (br_if $ndone (i32.ge_s (local.get $n0) (local.get $n)))
+      ;; unpack 4 outputs' scales and weights into tmp
+      (local.set $b (i32.const 0))
+      (local.set $t (local.get $tmp))
+      (block $pdone (loop $pl
+        (br_if $pdone (i32.ge_s (local.get $b) (local.get $nb)))
+        (local.set $j (i32.const 0))
+        (block $jdone (loop $jl
+          (br_if $jdone (i32.ge_s (local.get $j) (i32.const 4)))
+          (local.set $idx (i32.add (i32.mul (i32.add (local.get $n0) (local.get $j)) (local.get $nb)) (local.get $b)))
+          (f32.store (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 2)))
+            (call $half (i32.load16_u (i32.add (local.get $sc) (i32.shl (local.get $idx) (i32.const 1))))))
+          (local.set $wv (v128.load (i32.add (local.get $w) (i32.shl (local.get $idx) (i32.const 4)))))
+          (local.set $p (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 5))))
+          (v128.store offset=16 (local.get $p)
+            (i8x16.sub (v128.and (local.get $wv) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (v128.store offset=32 (local.get $p)
+            (i8x16.sub (i8x16.shr_u (local.get $wv) (i32.const 4))
+                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jl)))
+        (local.set $t (i32.add (local.get $t) (i32.const 144)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $pl)))
+      ;; -0.0 is the additive identity (keeps a -0.0 sum's sign), as no bias
+      (local.set $bv (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+      (if (local.get $bias)
+        (then (local.set $bv (v128.load (i32.add (local.get $bias) (i32.shl (local.get $n0) (i32.const 2)))))))
+      (local.set $r (i32.const 0))
+      (local.set $qp (local.get $q))
+      (local.set $sp (local.get $sa))
+      (local.set $dp (i32.add (local.get $dst) (i32.shl (local.get $n0) (i32.const 2))))
+      (block $rdone (loop $rl
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $m)))
+        (local.set $y (v128.const i32x4 0 0 0 0))
+        (local.set $b (i32.const 0))
+        (local.set $t (local.get $tmp))
+        (local.set $p (local.get $qp))
+        (block $bdone (loop $bl
+          (br_if $bdone (i32.ge_s (local.get $b) (local.get $nb)))
+          (local.set $ae (v128.load (local.get $p)))
+          (local.set $ao (v128.load offset=16 (local.get $p)))
+          (local.set $v0 (i32x4.extadd_pairwise_i16x8_s
+            (i16x8.add
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=16 (local.get $t))) (local.get $ae))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=32 (local.get $t))) (local.get $ao))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          (local.set $v1 (i32x4.extadd_pairwise_i16x8_s
+            (i16x8.add
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=48 (local.get $t))) (local.get $ae))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=64 (local.get $t))) (local.get $ao))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          (local.set $v2 (i32x4.extadd_pairwise_i16x8_s
+            (i16x8.add
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=80 (local.get $t))) (local.get $ae))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=96 (local.get $t))) (local.get $ao))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          (local.set $v3 (i32x4.extadd_pairwise_i16x8_s
+            (i16x8.add
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=112 (local.get $t))) (local.get $ae))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
+              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=128 (local.get $t))) (local.get $ao))
+                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          ;; [a0 b0 a1 b1] + [a2 b2 a3 b3], likewise c, d; then the halves
+          (local.set $v0 (i32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1))))
+          (local.set $v2 (i32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3))))
+          (local.set $v0 (i32x4.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v2))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v2))))
+          (local.set $y (f32x4.add (local.get $y)
+            (f32x4.mul (f32x4.convert_i32x4_s (local.get $v0))
+                       (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $sp) (i32.shl (local.get $b) (i32.const 2)))))
+                                  (v128.load (local.get $t))))))
+          (local.set $t (i32.add (local.get $t) (i32.const 144)))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br $bl)))
+        (v128.store (local.get $dp) (f32x4.add (local.get $y) (local.get $bv)))
+        (local.set $qp (i32.add (local.get $qp) (local.get $rowb)))
+        (local.set $sp (i32.add (local.get $sp) (i32.shl (local.get $nb) (i32.const 2))))
+        (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl)))
+      (local.set $n0 (i32.add (local.get $n0) (i32.const 4)))
+      (br $nl))))
 )

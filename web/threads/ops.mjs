@@ -217,4 +217,26 @@ OPS.add_inplace = {
   },
 };
 
+// matmul_q4(dst, q, sa, m, w, sc, bias, n, nb, tmp, ntmp): by rows, part i
+// with the i-th of the ntmp scratch areas of nb·144 bytes Go allocated
+// after tmp (each part unpacks the weights into its own).
+OPS.matmul_q4 = {
+  code: 11,
+  floats: [],
+  split(a, parts, minWork) {
+    const [dst, q, sa, m, , , , n, nb, tmp, ntmp] = a;
+    parts = Math.min(parts, ntmp);
+    if (parts < 2 || m * n * nb * 32 < minWork || m < 2) return null;
+    const per = Math.ceil(m / parts);
+    const out = [];
+    for (let r0 = 0, i = 0; r0 < m; r0 += per, i++) {
+      const b = a.slice();
+      b[0] = dst + r0 * n * 4; b[1] = q + r0 * nb * 32; b[2] = sa + r0 * nb * 4;
+      b[3] = Math.min(m, r0 + per) - r0; b[9] = tmp + i * nb * 144;
+      out.push(b);
+    }
+    return out;
+  },
+};
+
 export const OP_BY_CODE = Object.fromEntries(Object.entries(OPS).map(([name, op]) => [op.code, name]));
