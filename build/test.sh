@@ -22,7 +22,7 @@ fi
 echo "== simd128 kernels (assembled .wasm up to date; conformance under Node and Chromium)"
 go run ./build kernels --check
 GOOS=js GOARCH=wasm go vet -tags simd ./kernel/ ./model/
-GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/ ./model/
+GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/ ./model/ ./modelfile/weights/
 SIGLIP_NODE_FLAGS=--experimental-wasm-relaxed-simd GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/
 SIGLIP_SIMD=off GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/
 GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/chromium_exec" ./kernel/
