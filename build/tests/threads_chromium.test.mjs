@@ -57,6 +57,12 @@ self.onmessage = async ({ data }) => {
     const r = await instantiateThreaded(bytes, go, { threads: data.threads, minWork: data.minWork, kernelWorkers: data.kernelWorkers });
     self.postMessage({ started: true, threads: r.threads });
     await go.run(r.instance);
+    // A test binary exits; a Go timer still pending then (the runtime's
+    // own, e.g. the scavenger's) would fire into the exited program and
+    // throw "Go program has already exited" (wasm_exec.js does not cancel
+    // them on exit). Runs right after exit, before any timer task.
+    for (const t of go._scheduledTimeouts?.values() ?? []) clearTimeout(t);
+    go._scheduledTimeouts?.clear();
     const stats = r.pool ? { ...r.pool.stats } : null;
     await r.close();
     const shared = typeof SharedArrayBuffer !== 'undefined' && r.memory.buffer instanceof SharedArrayBuffer;
