@@ -41,6 +41,10 @@ func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Poin
 // (the kernel threads, simd_threads_js.go), each needing its own scratch.
 var simdQ4Parts = 1
 
+//go:wasmimport simd quantize_blocks_q4
+//go:noescape
+func simdQuantizeBlocksQ4(a unsafe.Pointer, m, nb int32, q, sa unsafe.Pointer)
+
 //go:wasmimport simd dot_exact
 func simdDotExact() int32
 
@@ -310,9 +314,9 @@ func simdAttention(dst []float32, dstStride int, q []float32, qStride int, k []f
 	}
 }
 
-// simdMatMulQ4 quantizes the activations per block of 32 (q4QuantizeBlocks,
-// as the reference) and stores each block's even elements, then its odd
-// ones: the order of a PackedQ4 block's low and high nibbles, which the
+// simdMatMulQ4 quantizes the activations per block of 32 as the reference
+// does (quantize_blocks_q4; pure Go when K is not a whole number of
+// blocks) and stores each block's even elements, then its odd ones: the order of a PackedQ4 block's low and high nibbles, which the
 // kernel unpacks into two int8 vectors. The kernel's own scratch (per
 // block, four outputs' f32 scales and unpacked weights: 144 bytes, once
 // per thread that may take a share of the rows) follows the activations
@@ -339,14 +343,18 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 	kp := w.Blocks * Q4Block
 	s.grow(m*kp+simdQ4Parts*w.Blocks*144, m*w.Blocks)
 	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
-	var blk [Q4Block]int8
-	for r := 0; r < m; r++ {
-		qr := q[r*kp : (r+1)*kp]
-		q4QuantizeBlocks(qr, sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
-		for b := 0; b < kp; b += Q4Block {
-			copy(blk[:], qr[b:b+Q4Block])
-			for i := 0; i < Q4Block/2; i++ {
-				qr[b+i], qr[b+Q4Block/2+i] = blk[2*i], blk[2*i+1]
+	if w.K == kp {
+		simdQuantizeBlocksQ4(simdPtr(a), int32(m), int32(w.Blocks), simdPtr(q), simdPtr(sa))
+	} else { // a partial last block: pure Go, the same values
+		var blk [Q4Block]int8
+		for r := 0; r < m; r++ {
+			qr := q[r*kp : (r+1)*kp]
+			q4QuantizeBlocks(qr, sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
+			for b := 0; b < kp; b += Q4Block {
+				copy(blk[:], qr[b:b+Q4Block])
+				for i := 0; i < Q4Block/2; i++ {
+					qr[b+i], qr[b+Q4Block/2+i] = blk[2*i], blk[2*i+1]
+				}
 			}
 		}
 	}

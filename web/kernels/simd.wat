@@ -932,4 +932,67 @@
         (br $rl)))
       (local.set $n0 (i32.add (local.get $n0) (i32.const 4)))
       (br $nl))))
+
+  ;; quantize_blocks_q4(a, m, nb, q, sa): the activations of matmul_q4.
+  ;; a[m][nb·32] (f32) is quantized per block of 32 exactly as
+  ;; kernel.QuantizeRow quantizes a row (amax, sa = amax/127, q =
+  ;; clamp(nearest(v·(127/amax)), ±127)), and each block is stored as its 16
+  ;; even then 16 odd int8 values; sa[m][nb] receives the block scales.
+  (func (export "quantize_blocks_q4")
+    (param $a i32) (param $m i32) (param $nb i32) (param $q i32) (param $sa i32)
+    (local $i i32) (local $cnt i32) (local $amax f32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $x4 v128) (local $x5 v128) (local $x6 v128) (local $x7 v128)
+    (local $mx v128) (local $vinv v128) (local $lo v128) (local $hi v128)
+    (local.set $cnt (i32.mul (local.get $m) (local.get $nb)))
+    (block $done (loop $blocks
+      (br_if $done (i32.ge_s (local.get $i) (local.get $cnt)))
+      (local.set $x0 (v128.load offset=0 (local.get $a)))
+      (local.set $x1 (v128.load offset=16 (local.get $a)))
+      (local.set $x2 (v128.load offset=32 (local.get $a)))
+      (local.set $x3 (v128.load offset=48 (local.get $a)))
+      (local.set $x4 (v128.load offset=64 (local.get $a)))
+      (local.set $x5 (v128.load offset=80 (local.get $a)))
+      (local.set $x6 (v128.load offset=96 (local.get $a)))
+      (local.set $x7 (v128.load offset=112 (local.get $a)))
+      ;; amax: f32x4.pmax(a, b) = a < b ? b : a ignores NaN like Go's `if v > amax`.
+      (local.set $mx (f32x4.pmax
+        (f32x4.pmax (f32x4.pmax (f32x4.abs (local.get $x0)) (f32x4.abs (local.get $x1)))
+                    (f32x4.pmax (f32x4.abs (local.get $x2)) (f32x4.abs (local.get $x3))))
+        (f32x4.pmax (f32x4.pmax (f32x4.abs (local.get $x4)) (f32x4.abs (local.get $x5)))
+                    (f32x4.pmax (f32x4.abs (local.get $x6)) (f32x4.abs (local.get $x7))))))
+      (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mx) (local.get $mx))))
+      (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $mx) (local.get $mx))))
+      (local.set $amax (f32x4.extract_lane 0 (local.get $mx)))
+      (if (f32.eq (local.get $amax) (f32.const 0))
+        (then
+          (f32.store (local.get $sa) (f32.const 0))
+          (v128.store offset=0 (local.get $q) (v128.const i32x4 0 0 0 0))
+          (v128.store offset=16 (local.get $q) (v128.const i32x4 0 0 0 0)))
+        (else
+          (f32.store (local.get $sa) (f32.div (local.get $amax) (f32.const 127)))
+          (local.set $vinv (f32x4.splat (f32.div (f32.const 127) (local.get $amax))))
+          ;; elements 0..15 and 16..31 as int8, in order
+          (local.set $lo (i8x16.narrow_i16x8_s
+            (i16x8.narrow_i32x4_s (call $q127 (local.get $x0) (local.get $vinv)) (call $q127 (local.get $x1) (local.get $vinv)))
+            (i16x8.narrow_i32x4_s (call $q127 (local.get $x2) (local.get $vinv)) (call $q127 (local.get $x3) (local.get $vinv)))))
+          (local.set $hi (i8x16.narrow_i16x8_s
+            (i16x8.narrow_i32x4_s (call $q127 (local.get $x4) (local.get $vinv)) (call $q127 (local.get $x5) (local.get $vinv)))
+            (i16x8.narrow_i32x4_s (call $q127 (local.get $x6) (local.get $vinv)) (call $q127 (local.get $x7) (local.get $vinv)))))
+          (v128.store offset=0 (local.get $q)
+            (i8x16.shuffle 0 2 4 6 8 10 12 14 16 18 20 22 24 26 28 30 (local.get $lo) (local.get $hi)))
+          (v128.store offset=16 (local.get $q)
+            (i8x16.shuffle 1 3 5 7 9 11 13 15 17 19 21 23 25 27 29 31 (local.get $lo) (local.get $hi)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 128)))
+      (local.set $q (i32.add (local.get $q) (i32.const 32)))
+      (local.set $sa (i32.add (local.get $sa) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $blocks))))
+
+  ;; $q127: clamp(nearest(x·inv), ±127) as i32 lanes (QuantizeRow's rounding).
+  (func $q127 (param $x v128) (param $inv v128) (result v128)
+    (i32x4.trunc_sat_f32x4_s
+      (f32x4.pmin (f32x4.pmax (f32x4.nearest (f32x4.mul (local.get $inv) (local.get $x)))
+                              (v128.const f32x4 -127 -127 -127 -127))
+                  (v128.const f32x4 127 127 127 127))))
 )
