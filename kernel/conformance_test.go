@@ -28,13 +28,16 @@ import (
 // forms of each kernel: name → implementation. The reference is always
 // first; others are appended when this build has them.
 type (
-	matQ8Fn   func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch)
-	matF32Fn  func(dst, a []float32, m int, w *PackedF32, bias []float32)
-	stridedFn func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32)
-	lnFn      func(dst, src []float32, m, n int, gamma, beta []float32, eps float32)
-	inplaceFn func(x []float32)
-	softmaxFn func(x []float32, m, n int)
-	attnFn    func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+	// matQFn is a quantized product (int8 or 4-bit weights of type W).
+	matQFn[W any] func(dst, a []float32, m int, w W, bias []float32, s *Scratch)
+	matQ8Fn       = matQFn[*PackedQ8]
+	matQ4Fn       = matQFn[*PackedQ4]
+	matF32Fn      func(dst, a []float32, m int, w *PackedF32, bias []float32)
+	stridedFn     func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32)
+	lnFn          func(dst, src []float32, m, n int, gamma, beta []float32, eps float32)
+	inplaceFn     func(x []float32)
+	softmaxFn     func(x []float32, m, n int)
+	attnFn        func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
 		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
 )
 
@@ -66,8 +69,6 @@ func q8Forms() []form[matQ8Fn] {
 	}
 	return fs
 }
-
-type matQ4Fn = func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch)
 
 func q4Forms() []form[matQ4Fn] {
 	fs := []form[matQ4Fn]{
@@ -253,17 +254,21 @@ func checkGuard(t *testing.T, name string, d []float32, n int) {
 	}
 }
 
-func TestConformanceMatMulQ8(t *testing.T) {
-	r := rand.New(rand.NewSource(1))
-	for _, sh := range matShapes {
+// conformQuant runs every form of a quantized product on matShapes, with
+// and without bias, with ordinary and large activations, and requires all
+// forms' outputs to be bit-identical to the reference's (the first form).
+// newW makes shape i's weight (from r or from its own generator).
+func conformQuant[W any](t *testing.T, seed int64, forms []form[matQFn[W]], newW func(r *rand.Rand, i, n, k int) W) {
+	r := rand.New(rand.NewSource(seed))
+	for i, sh := range matShapes {
 		for _, big := range []bool{false, true} {
 			for _, withBias := range []bool{false, true} {
 				name := fmt.Sprintf("%dx%dx%d/big=%v/bias=%v", sh.m, sh.n, sh.k, big, withBias)
 				a := testMatrix(r, sh.m, sh.k, big)
-				w := randQ8(r, sh.n, sh.k)
+				w := newW(r, i, sh.n, sh.k)
 				bias := randBias(r, sh.n, withBias)
 				var want []float32
-				for _, f := range q8Forms() {
+				for _, f := range forms {
 					got := filled(sh.m * sh.n)
 					f.fn(got, a, sh.m, w, bias, new(Scratch))
 					checkGuard(t, name+"/"+f.name, got, sh.m*sh.n)
@@ -274,7 +279,7 @@ func TestConformanceMatMulQ8(t *testing.T) {
 					}
 					for i := range want {
 						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-							t.Fatalf("%s/%s: y[%d][%d] = %v (%#x), ref %v (%#x): int8 forms must be bit-identical",
+							t.Fatalf("%s/%s: y[%d][%d] = %v (%#x), ref %v (%#x): quantized forms must be bit-identical",
 								name, f.name, i/sh.n, i%sh.n, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 						}
 					}
@@ -284,38 +289,17 @@ func TestConformanceMatMulQ8(t *testing.T) {
 	}
 }
 
+func TestConformanceMatMulQ8(t *testing.T) {
+	conformQuant(t, 1, q8Forms(), func(r *rand.Rand, _, n, k int) *PackedQ8 { return randQ8(r, n, k) })
+}
+
 // TestConformanceMatMulQ4: every form of the 4-bit product is bit-identical
 // to RefMatMulQ4 (shapes whose N is not a multiple of 4 check the simd
-// build's fallback to pure Go).
+// build's fallback to pure Go; K not a multiple of 32, its Go quantization).
 func TestConformanceMatMulQ4(t *testing.T) {
-	r := rand.New(rand.NewSource(4))
-	for i, sh := range matShapes {
-		for _, big := range []bool{false, true} {
-			for _, withBias := range []bool{false, true} {
-				name := fmt.Sprintf("%dx%dx%d/big=%v/bias=%v", sh.m, sh.n, sh.k, big, withBias)
-				a := testMatrix(r, sh.m, sh.k, big)
-				w := randQ4(randv2.New(randv2.NewPCG(uint64(i), 9)), sh.n, sh.k)
-				bias := randBias(r, sh.n, withBias)
-				var want []float32
-				for _, f := range q4Forms() {
-					got := filled(sh.m * sh.n)
-					f.fn(got, a, sh.m, w, bias, new(Scratch))
-					checkGuard(t, name+"/"+f.name, got, sh.m*sh.n)
-					got = got[:sh.m*sh.n]
-					if want == nil {
-						want = got
-						continue
-					}
-					for i := range want {
-						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-							t.Fatalf("%s/%s: y[%d][%d] = %v (%#x), ref %v (%#x): q4 forms must be bit-identical",
-								name, f.name, i/sh.n, i%sh.n, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-						}
-					}
-				}
-			}
-		}
-	}
+	conformQuant(t, 4, q4Forms(), func(_ *rand.Rand, i, n, k int) *PackedQ4 {
+		return randQ4(randv2.New(randv2.NewPCG(uint64(i), 9)), n, k)
+	})
 }
 
 func TestConformanceMatMulF32(t *testing.T) {

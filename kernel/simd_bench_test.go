@@ -26,14 +26,15 @@ func skipRef(b *testing.B, name string) {
 	}
 }
 
-func BenchmarkFormsMatMulQ8(b *testing.B) {
+// benchQuant times every form of a quantized product on benchShapes.
+func benchQuant[W any](b *testing.B, forms []form[matQFn[W]], newW func(r *rand.Rand, n, k int) W) {
 	r := rand.New(rand.NewSource(7))
 	for _, sh := range benchShapes {
 		a := testMatrix(r, sh.m, sh.k, false)
-		w := randQ8(r, sh.n, sh.k)
+		w := newW(r, sh.n, sh.k)
 		bias := randBias(r, sh.n, true)
 		dst := make([]float32, sh.m*sh.n)
-		for _, f := range q8Forms() {
+		for _, f := range forms {
 			b.Run(fmt.Sprintf("%dx%dx%d/%s", sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
 				skipRef(b, f.name)
 				var s Scratch
@@ -48,26 +49,10 @@ func BenchmarkFormsMatMulQ8(b *testing.B) {
 	}
 }
 
+func BenchmarkFormsMatMulQ8(b *testing.B) { benchQuant(b, q8Forms(), randQ8) }
+
 func BenchmarkFormsMatMulQ4(b *testing.B) {
-	r := rand.New(rand.NewSource(7))
-	for _, sh := range benchShapes {
-		a := testMatrix(r, sh.m, sh.k, false)
-		w := randQ4(randv2.New(randv2.NewPCG(1, 2)), sh.n, sh.k)
-		bias := randBias(r, sh.n, true)
-		dst := make([]float32, sh.m*sh.n)
-		for _, f := range q4Forms() {
-			b.Run(fmt.Sprintf("%dx%dx%d/%s", sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
-				skipRef(b, f.name)
-				var s Scratch
-				f.fn(dst, a, sh.m, w, bias, &s) // warm: V8 tiers wasm up after a first call
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					f.fn(dst, a, sh.m, w, bias, &s)
-				}
-				b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		}
-	}
+	benchQuant(b, q4Forms(), func(_ *rand.Rand, n, k int) *PackedQ4 { return randQ4(randv2.New(randv2.NewPCG(1, 2)), n, k) })
 }
 
 func BenchmarkFormsMatMulF32(b *testing.B) {
