@@ -179,18 +179,17 @@ func (c calSource) Embedding(name string, vocab, hidden int) (model.Embedding, e
 	if err != nil {
 		return nil, err
 	}
+	// The table as the file will hold it, read as the engine reads it:
+	// 4-bit, one row dequantized per lookup.
 	data, scales := modelfile.RoundQ4(w, vocab, hidden)
 	p, err := kernel.NewPackedQ4(data, scales, vocab, hidden)
 	if err != nil {
 		return nil, err
 	}
-	table := make([]float32, vocab*hidden)
-	for r := 0; r < vocab; r++ {
-		for i := 0; i < hidden; i++ {
-			table[r*hidden+i] = p.Scale(r, i/kernel.Q4Block) * float32(p.At(r, i))
-		}
-	}
-	return &model.FloatEmbedding{Table: table, Width: hidden}, nil
+	return &modelfile.Weight{
+		Spec:   modelfile.Spec{Name: name, Kind: modelfile.Embedding, N: vocab, K: hidden},
+		Scheme: modelfile.SchemeQ4, Q4: p,
+	}, nil
 }
 
 // calLinear is a Linear that quantizes itself by GPTQ the first time the

@@ -263,6 +263,12 @@ func (f *File) Weight(name string) (*Weight, error) {
 	return w, nil
 }
 
+// Vocab and Dim are an Embedding weight's N and K: with Row they make a
+// *Weight a model.Embedding (modelfile/weights serves stored token tables
+// so, dequantizing one row per lookup; so does package gptq's calibration).
+func (w *Weight) Vocab() int { return w.N }
+func (w *Weight) Dim() int   { return w.K }
+
 // Row writes row n of the weight, dequantized, into dst[:K] (the token
 // embedding lookup: no table is ever widened).
 func (w *Weight) Row(n int, dst []float32) {

@@ -96,7 +96,7 @@ func (s source) Embedding(name string, vocab, hidden int) (model.Embedding, erro
 	if w.F32 != nil {
 		return &model.FloatEmbedding{Table: w.F32, Width: hidden}, nil
 	}
-	return rowEmbedding{w}, nil
+	return w, nil // one row dequantized per lookup (Weight.Row); the table stays as stored
 }
 
 // Q4Linear is a 4-bit Linear over kernel.PackedQ4 (blocks of 32 along the
@@ -108,10 +108,3 @@ func (l *Q4Linear) Out() int { return l.W.N }
 func (l *Q4Linear) Apply(dst, src []float32, m int, bias []float32, s *kernel.Scratch) {
 	kernel.MatMulQ4(dst, src, m, l.W, bias, s)
 }
-
-// rowEmbedding dequantizes one row per lookup; the table stays as stored.
-type rowEmbedding struct{ w *modelfile.Weight }
-
-func (e rowEmbedding) Vocab() int                { return e.w.N }
-func (e rowEmbedding) Dim() int                  { return e.w.K }
-func (e rowEmbedding) Row(id int, dst []float32) { e.w.Row(id, dst) }
