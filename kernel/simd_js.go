@@ -199,16 +199,22 @@ func simdMatMulQ8Quad(dst, a []float32, m int, w *PackedQ8, bias []float32, s *S
 	}
 }
 
-func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
-	if m <= 0 {
-		return
-	}
+// checkMatMulF32 checks MatMulF32's slices against its sizes before any
+// address reaches the simd module (as checkMatMulQ8).
+func checkMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
 	simdNeed("MatMulF32", "a", len(a), m*w.K)
 	simdNeed("MatMulF32", "dst", len(dst), m*w.N)
 	simdNeed("MatMulF32", "weight data", len(w.Data), panels(w.N)*PanelRows*w.K)
 	if bias != nil {
 		simdNeed("MatMulF32", "bias", len(bias), w.N)
 	}
+}
+
+func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
+	if m <= 0 {
+		return
+	}
+	checkMatMulF32(dst, a, m, w, bias)
 	for r0, rb := 0, simdRowBlock(4*w.K); r0 < m; r0 += rb {
 		rows := min(rb, m-r0)
 		simdGemmF32(simdPtr(dst[r0*w.N:]), simdPtr(a[r0*w.K:]), simdPtr(w.Data), int32(rows), int32(w.N), int32(w.K),

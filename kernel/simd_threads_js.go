@@ -55,12 +55,7 @@ func threadedMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
 	if m <= 0 {
 		return
 	}
-	simdNeed("MatMulF32", "a", len(a), m*w.K)
-	simdNeed("MatMulF32", "dst", len(dst), m*w.N)
-	simdNeed("MatMulF32", "weight data", len(w.Data), panels(w.N)*PanelRows*w.K)
-	if bias != nil {
-		simdNeed("MatMulF32", "bias", len(bias), w.N)
-	}
+	checkMatMulF32(dst, a, m, w, bias)
 	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(w.Data), int32(m), int32(w.N), int32(w.K),
 		int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
 }
