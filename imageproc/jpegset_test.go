@@ -117,4 +117,3 @@ func TestJPEGSetReferences(t *testing.T) {
 		}
 	}
 }
-
