@@ -20,7 +20,7 @@
 import './dist/wasm_exec.js';
 
 // Must equal bindingVersion in wasm/engine.go.
-const BINDING_VERSION = 2;
+const BINDING_VERSION = 3;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node &&
   typeof WorkerGlobalScope === 'undefined';
