@@ -9,6 +9,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 
+	"github.com/siglip-wasm/siglip-wasm/imageproc/ljpeg"
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/webp"
 )
@@ -30,7 +31,12 @@ func Decode(data []byte) (image.Image, error) {
 	if err := checkDims(format+" image", cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	var img image.Image
+	if format == "jpeg" {
+		img, err = ljpeg.Decode(bytes.NewReader(data)) // libjpeg-turbo's samples (ljpeg/doc.go)
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("imageproc: corrupt or truncated %s image: %w", format, err)
 	}
