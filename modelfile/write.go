@@ -30,6 +30,9 @@ type Options struct {
 	// Text is the resolved text pipeline (tokenizer.TextConfig's JSON),
 	// stored as MetaText; empty leaves it out.
 	Text string
+	// Preprocessor is stored as MetaPreprocessor when not empty (the
+	// converter's resolved preprocessor_config.json).
+	Preprocessor []byte
 }
 
 // Q4Quantizer quantizes the Linear weight name, w[N][K] row-major, to
@@ -149,6 +152,9 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 	}
 	if opt.Text != "" {
 		meta[MetaText] = opt.Text
+	}
+	if len(opt.Preprocessor) > 0 {
+		meta[MetaPreprocessor] = string(opt.Preprocessor)
 	}
 	if scheme == SchemeQ4 {
 		meta[MetaQ4Method] = "rtn"

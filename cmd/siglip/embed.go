@@ -80,7 +80,11 @@ func runEmbed(args []string) error {
 			return err
 		}
 	case len(images) > 0:
-		if pixels, err = preprocessImages(images, m.Config.VisionConfig); err != nil {
+		proc, err := imageProcessing(*modelPath, m.Config.VisionConfig)
+		if err != nil {
+			return err
+		}
+		if pixels, err = preprocessImages(images, m.Config.VisionConfig, proc); err != nil {
 			return err
 		}
 		nImg = len(images)
@@ -155,6 +159,7 @@ func loadModelFile(path string) (*model.Model, error) {
 	if tok, _ := f.Tokenizer(); len(tok) > 0 {
 		modelFileTokenizers[path] = modelFileTokenizer{tok, f.Text}
 	}
+	modelFilePreprocessors[path] = f.Preprocessor()
 	return m, nil
 }
 
@@ -196,8 +201,8 @@ func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int
 }
 
 // preprocessImages decodes image files and preprocesses them exactly as
-// transformers' PIL SigLIP image processor does.
-func preprocessImages(paths []string, v model.VisionConfig) ([]float32, error) {
+// transformers' PIL SigLIP image processor does with proc.
+func preprocessImages(paths []string, v model.VisionConfig, proc imageproc.Processing) ([]float32, error) {
 	if v.NumChannels != 3 {
 		return nil, fmt.Errorf("--image needs a 3-channel model, this one has num_channels %d", v.NumChannels)
 	}
@@ -208,7 +213,11 @@ func preprocessImages(paths []string, v model.VisionConfig) ([]float32, error) {
 		if err != nil {
 			return nil, err
 		}
-		px, err := imageproc.DecodePreprocess(b, v.ImageSize)
+		img, err := imageproc.Decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p, err)
+		}
+		px, err := imageproc.PreprocessWith(img, proc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}
