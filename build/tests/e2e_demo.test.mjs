@@ -52,6 +52,13 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   ctx.on('request', (r) => requests.push(r.url()));
+  // The page's live state, for the assertions: the page's own module
+  // instance (same URL, same module), not a global the page sets for tests.
+  await ctx.addInitScript(() => {
+    if (location.pathname === '/' || location.pathname.endsWith('/index.html')) {
+      import('/web/app/store.js').then((m) => { globalThis.siglipDemo = m.state; }, () => {});
+    }
+  });
   page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
