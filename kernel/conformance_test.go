@@ -44,9 +44,17 @@ type (
 // pureGo runs f with the simd table emptied, so that the public kernels
 // take their pure-Go path whether or not they dispatch to simd.
 func pureGo(f func()) {
-	saved := simd
-	simd = simdKernels{}
-	defer func() { simd = saved }()
+	saved, savedNative := simd, native
+	simd, native = simdKernels{}, nativeKernels{}
+	defer func() { simd, native = saved, savedNative }()
+	f()
+}
+
+// withNative runs f with only the native level l installed (no simd).
+func withNative(l nativeKernels, f func()) {
+	saved, savedNative := simd, native
+	simd, native = simdKernels{}, l
+	defer func() { simd, native = saved, savedNative }()
 	f()
 }
 
@@ -67,6 +75,11 @@ func q8Forms() []form[matQ8Fn] {
 	if simd.matMulQ8 != nil {
 		fs = append(fs, form[matQ8Fn]{"simd", simd.matMulQ8})
 	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[matQ8Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+			withNative(l, func() { MatMulQ8(dst, a, m, w, bias, s) })
+		}})
+	}
 	return fs
 }
 
@@ -82,6 +95,11 @@ func q4Forms() []form[matQ4Fn] {
 	if simd.matMulQ4 != nil {
 		fs = append(fs, form[matQ4Fn]{"simd", simd.matMulQ4})
 	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[matQ4Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+			withNative(l, func() { MatMulQ4(dst, a, m, w, bias, s) })
+		}})
+	}
 	return fs
 }
 
@@ -91,6 +109,11 @@ func f32Forms() []form[matF32Fn] {
 	}}}
 	if simd.matMulF32 != nil {
 		fs = append(fs, form[matF32Fn]{"simd", simd.matMulF32})
+	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[matF32Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedF32, bias []float32) {
+			withNative(l, func() { MatMulF32(dst, a, m, w, bias) })
+		}})
 	}
 	return fs
 }
@@ -106,6 +129,11 @@ func attnForms() []form[attnFn] {
 	}
 	if simd.attention != nil {
 		fs = append(fs, form[attnFn]{"simd", simd.attention})
+	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[attnFn]{"native-" + l.name, func(dst []float32, ds int, q []float32, qs int, k []float32, ks int, v []float32, vs int, sq, sk, heads, hd int, scores []float32) {
+			withNative(l, func() { Attention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd, scores) })
+		}})
 	}
 	return fs
 }
@@ -183,6 +211,9 @@ var matShapes = []struct{ m, n, k int }{
 	{1, 1, 1}, {1, 8, 2}, {5, 8, 16}, {4, 7, 3}, {6, 9, 33}, {7, 13, 31},
 	{11, 24, 64}, {13, 17, 65}, {23, 41, 130}, {37, 70, 301},
 	{23, 9, 30001}, // long rows: the simd forms split M into several row blocks
+	// K a multiple of 4 (the 4-wide dot forms), M past the native row
+	// blocks (64) and tiles (4, 6, 8), an odd number of panels
+	{70, 40, 132}, {9, 24, 768},
 }
 
 // testMatrix fills m×k values: gaussian, with row 0 all zero when m > 2,

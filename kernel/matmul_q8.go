@@ -7,6 +7,8 @@ package kernel
 type Scratch struct {
 	Q     []int8
 	Scale []float32
+
+	native []byte // the native kernels' form of Q (native.go)
 }
 
 func (s *Scratch) grow(nq, ns int) {
@@ -28,6 +30,10 @@ func MatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) 
 		return
 	}
 	if m <= 0 {
+		return
+	}
+	if native.q8Panels != nil && native.q8Ok(w) {
+		nativeMatMulQ8(dst, a, m, w, bias, s)
 		return
 	}
 	_ = a[m*w.K-1]

@@ -110,7 +110,7 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 // PackQ8 calls it; call it at load time on a PackedQ8 assembled by hand
 // (e.g. over a model file's bytes), or MatMulQ8 does it on first use.
 func (w *PackedQ8) Prepare() {
-	if simdQuad && w.corr == nil && w.Kp%4 == 0 {
+	if (simdQuad || needCorr) && w.corr == nil && w.Kp%4 == 0 {
 		w.corr = rowSums128(w)
 	}
 }

@@ -21,6 +21,9 @@ const (
 	opGELUErf
 	opSoftmax
 	opLayerNorm
+	opMatQ8Native
+	opMatF32Native
+	opMatQ4
 )
 
 // task is one unit range [lo, hi) of one kernel call.
@@ -34,6 +37,9 @@ type task struct {
 	wf                 *PackedF32
 	wq                 *PackedQ8
 	qa                 []int8
+	qb                 []byte
+	w4                 *PackedQ4
+	s                  *Scratch
 	m, n               int
 	att                attnArgs
 	eps                float32
@@ -104,6 +110,10 @@ func (t *task) run() {
 		geluErf(t.dst[t.lo:t.hi])
 	case opSoftmax:
 		softmaxRows(t.dst, t.lo, t.hi, t.n)
+	case opMatQ8Native:
+		native.q8Panels(t.dst, t.qb, t.b, t.m, t.wq, t.bias, t.lo, t.hi)
+	case opMatF32Native:
+		native.f32Panels(t.dst, t.a, t.m, t.wf, t.bias, t.lo, t.hi)
 	case opLayerNorm:
 		layerNormRows(t.dst, t.a, t.lo, t.hi, t.n, t.gamma, t.bias, t.eps)
 	}

@@ -1,0 +1,292 @@
+#include "textflag.h"
+
+// Inner products of the native kernels (native_amd64.go). Each computes
+// the exact (int) or float32 sums of a few activation rows against one or
+// two 8-row weight panels over all of K; Go does the scaling and stores.
+// Row pointers come in an array so a caller short of rows repeats the
+// last one (the duplicates' sums are discarded).
+
+// quadShuf turns, in each 128-bit lane, [rows 0-3 × k0k1 | rows 0-3 × k2k3]
+// (two 8-byte halves of 16-bit pairs) into rows 0-3 × k0k1k2k3: the
+// 4-byte groups VPDPBUSD sums.
+DATA quadShuf<>+0(SB)/8, $0x0b0a030209080100
+DATA quadShuf<>+8(SB)/8, $0x0f0e07060d0c0504
+DATA quadShuf<>+16(SB)/8, $0x0b0a030209080100
+DATA quadShuf<>+24(SB)/8, $0x0f0e07060d0c0504
+DATA quadShuf<>+32(SB)/8, $0x0b0a030209080100
+DATA quadShuf<>+40(SB)/8, $0x0f0e07060d0c0504
+DATA quadShuf<>+48(SB)/8, $0x0b0a030209080100
+DATA quadShuf<>+56(SB)/8, $0x0f0e07060d0c0504
+GLOBL quadShuf<>(SB), RODATA|NOPTR, $64
+
+// VEX-encoded VPDPBUSD (AVX-VNNI, no AVX-512 needed): acc += u8(Y5)·s8(Y4),
+// acc = Y0..Y3 (the assembler only knows the EVEX form).
+#define VNNI_Y5_Y4(modrm) BYTE $0xC4; BYTE $0xE2; BYTE $0x55; BYTE $0x50; BYTE $modrm
+
+// func q8DotAVXVNNI(acc *[4][8]int32, a *[4]*byte, w *int8, nq int)
+// a: u8 activations (qa+128); w: a PackedQ8 panel; nq = Kp/4 ≥ 1.
+TEXT ·q8DotAVXVNNI(SB), NOSPLIT, $0-32
+	MOVQ a+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ nq+24(FP), CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	VMOVDQU quadShuf<>(SB), Y15
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+avxvnniLoop:
+	VPERMQ $0xD8, (DX), Y4
+	VPSHUFB Y15, Y4, Y4
+	VPBROADCASTD (R8), Y5
+	VNNI_Y5_Y4(0xC4)
+	VPBROADCASTD (R9), Y5
+	VNNI_Y5_Y4(0xCC)
+	VPBROADCASTD (R10), Y5
+	VNNI_Y5_Y4(0xD4)
+	VPBROADCASTD (R11), Y5
+	VNNI_Y5_Y4(0xDC)
+	ADDQ $32, DX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, R11
+	DECQ CX
+	JNZ avxvnniLoop
+	MOVQ acc+0(FP), DI
+	VMOVDQU Y0, 0(DI)
+	VMOVDQU Y1, 32(DI)
+	VMOVDQU Y2, 64(DI)
+	VMOVDQU Y3, 96(DI)
+	VZEROUPPER
+	RET
+
+// func q8DotAVX512(acc *[8][16]int32, a *[8]*byte, w0, w1 *int8, nq int)
+// Two panels at once (w0 in lanes 0-7, w1 in 8-15), eight u8 rows.
+TEXT ·q8DotAVX512(SB), NOSPLIT, $0-40
+	MOVQ a+8(FP), SI
+	MOVQ w0+16(FP), DX
+	MOVQ w1+24(FP), BX
+	MOVQ nq+32(FP), CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	MOVQ 32(SI), R12
+	MOVQ 40(SI), R13
+	MOVQ 48(SI), R14
+	MOVQ 56(SI), R15
+	VMOVDQU64 quadShuf<>(SB), Z31
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+avx512Loop:
+	VMOVDQU32 (DX), Y16
+	VINSERTI64X4 $1, (BX), Z16, Z16
+	VPERMQ $0xD8, Z16, Z16
+	VPSHUFB Z31, Z16, Z16
+	VPBROADCASTD (R8), Z17
+	VPDPBUSD Z16, Z17, Z0
+	VPBROADCASTD (R9), Z18
+	VPDPBUSD Z16, Z18, Z1
+	VPBROADCASTD (R10), Z19
+	VPDPBUSD Z16, Z19, Z2
+	VPBROADCASTD (R11), Z20
+	VPDPBUSD Z16, Z20, Z3
+	VPBROADCASTD (R12), Z21
+	VPDPBUSD Z16, Z21, Z4
+	VPBROADCASTD (R13), Z22
+	VPDPBUSD Z16, Z22, Z5
+	VPBROADCASTD (R14), Z23
+	VPDPBUSD Z16, Z23, Z6
+	VPBROADCASTD (R15), Z24
+	VPDPBUSD Z16, Z24, Z7
+	ADDQ $32, DX
+	ADDQ $32, BX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ $4, R14
+	ADDQ $4, R15
+	DECQ CX
+	JNZ avx512Loop
+	MOVQ acc+0(FP), DI
+	VMOVDQU32 Z0, 0(DI)
+	VMOVDQU32 Z1, 64(DI)
+	VMOVDQU32 Z2, 128(DI)
+	VMOVDQU32 Z3, 192(DI)
+	VMOVDQU32 Z4, 256(DI)
+	VMOVDQU32 Z5, 320(DI)
+	VMOVDQU32 Z6, 384(DI)
+	VMOVDQU32 Z7, 448(DI)
+	VZEROUPPER
+	RET
+
+// func q8DotAVX2(acc *[4][8]int32, a *[4]*byte, w *int8, np int)
+// a: int16 activations (little-endian pairs); w: a PackedQ8 panel;
+// np = Kp/2 ≥ 1. VPMADDWD on sign-extended weights: exact.
+TEXT ·q8DotAVX2(SB), NOSPLIT, $0-32
+	MOVQ a+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ np+24(FP), CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+avx2Loop:
+	VPMOVSXBW (DX), Y4
+	VPBROADCASTD (R8), Y5
+	VPMADDWD Y5, Y4, Y5
+	VPADDD Y5, Y0, Y0
+	VPBROADCASTD (R9), Y6
+	VPMADDWD Y6, Y4, Y6
+	VPADDD Y6, Y1, Y1
+	VPBROADCASTD (R10), Y7
+	VPMADDWD Y7, Y4, Y7
+	VPADDD Y7, Y2, Y2
+	VPBROADCASTD (R11), Y8
+	VPMADDWD Y8, Y4, Y8
+	VPADDD Y8, Y3, Y3
+	ADDQ $16, DX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, R11
+	DECQ CX
+	JNZ avx2Loop
+	MOVQ acc+0(FP), DI
+	VMOVDQU Y0, 0(DI)
+	VMOVDQU Y1, 32(DI)
+	VMOVDQU Y2, 64(DI)
+	VMOVDQU Y3, 96(DI)
+	VZEROUPPER
+	RET
+
+// func f32DotFMA(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int)
+// Six activation rows against two PackedF32 panels (w1 may equal w0),
+// in k order with fused multiply-add; k ≥ 1.
+TEXT ·f32DotFMA(SB), NOSPLIT, $0-40
+	MOVQ a+8(FP), SI
+	MOVQ w0+16(FP), DX
+	MOVQ w1+24(FP), BX
+	MOVQ k+32(FP), CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	MOVQ 32(SI), R12
+	MOVQ 40(SI), R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+fmaLoop:
+	VMOVUPS (DX), Y12
+	VMOVUPS (BX), Y13
+	VBROADCASTSS (R8), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R10), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R12), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R13), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ $32, DX
+	ADDQ $32, BX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	ADDQ $4, R13
+	DECQ CX
+	JNZ fmaLoop
+	MOVQ acc+0(FP), DI
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	VZEROUPPER
+	RET
+
+// func dot32x4AVX2(out *[4]int32, a0, a1, a2, a3, w *int8)
+// Four exact dot products of 32 int8 values with one 32-value block w.
+TEXT ·dot32x4AVX2(SB), NOSPLIT, $0-48
+	MOVQ w+40(FP), DX
+	VPMOVSXBW (DX), Y4
+	VPMOVSXBW 16(DX), Y5
+	MOVQ a0+8(FP), R8
+	VPMOVSXBW (R8), Y0
+	VPMOVSXBW 16(R8), Y1
+	VPMADDWD Y4, Y0, Y0
+	VPMADDWD Y5, Y1, Y1
+	VPADDD Y1, Y0, Y0
+	MOVQ a1+16(FP), R8
+	VPMOVSXBW (R8), Y1
+	VPMOVSXBW 16(R8), Y2
+	VPMADDWD Y4, Y1, Y1
+	VPMADDWD Y5, Y2, Y2
+	VPADDD Y2, Y1, Y1
+	MOVQ a2+24(FP), R8
+	VPMOVSXBW (R8), Y2
+	VPMOVSXBW 16(R8), Y3
+	VPMADDWD Y4, Y2, Y2
+	VPMADDWD Y5, Y3, Y3
+	VPADDD Y3, Y2, Y2
+	MOVQ a3+32(FP), R8
+	VPMOVSXBW (R8), Y3
+	VPMOVSXBW 16(R8), Y6
+	VPMADDWD Y4, Y3, Y3
+	VPMADDWD Y5, Y6, Y6
+	VPADDD Y6, Y3, Y3
+	// horizontal sums: Y0..Y3 → 4 int32
+	VPHADDD Y1, Y0, Y0
+	VPHADDD Y3, Y2, Y2
+	VPHADDD Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	MOVQ out+0(FP), DI
+	VMOVDQU X0, (DI)
+	VZEROUPPER
+	RET
