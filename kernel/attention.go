@@ -32,6 +32,10 @@ func Attention(dst []float32, dstStride int, q []float32, qStride int, k []float
 }
 
 func attentionHeads(a *attnArgs, hlo, hhi int) {
+	if native.gemm != nil {
+		nativeAttentionHeads(a, hlo, hhi)
+		return
+	}
 	sq, sk, hd := a.sq, a.sk, a.hd
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	for h := hlo; h < hhi; h++ {

@@ -169,6 +169,9 @@ func geluForms() []form[inplaceFn] {
 	if simd.geluTanh != nil {
 		fs = append(fs, form[inplaceFn]{"simd", simd.geluTanh})
 	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[inplaceFn]{"native-" + l.name, func(x []float32) { withNative(l, func() { GELUTanh(x) }) }})
+	}
 	return fs
 }
 
@@ -176,6 +179,9 @@ func softmaxForms() []form[softmaxFn] {
 	fs := []form[softmaxFn]{{"ref", RefSoftmaxRows}, {"go", func(x []float32, m, n int) { pureGo(func() { SoftmaxRows(x, m, n) }) }}}
 	if simd.softmaxRows != nil {
 		fs = append(fs, form[softmaxFn]{"simd", simd.softmaxRows})
+	}
+	for _, l := range nativeLevels {
+		fs = append(fs, form[softmaxFn]{"native-" + l.name, func(x []float32, m, n int) { withNative(l, func() { SoftmaxRows(x, m, n) }) }})
 	}
 	return fs
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"math"
 	"os"
 	"sync"
 )
@@ -33,6 +34,20 @@ type nativeKernels struct {
 
 	// f32Panels computes panels [plo, phi) of MatMulF32.
 	f32Panels func(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int)
+
+	// gemm is f32Panels on strided activations and output and a bare
+	// panel-layout weight wd (n×k): dst[r*ldc+n] = Σ_k a[r*lda+k]·W[n][k]
+	// (+ bias[n]) for the outputs of panels [plo, phi). Attention's two
+	// products run through it.
+	gemm func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int)
+
+	// quantize is QuantizeRow, bit for bit.
+	quantize func(q []int8, a []float32) float32
+	// expSubSum sets x[i] = exp(x[i] - sub) and returns Σ x[i] (float32,
+	// about 1 ulp per value); softmaxRow runs on it.
+	expSubSum func(x []float32, sub float32) float32
+	// geluTanh is GELUTanh's row form, within the GELU tolerance.
+	geluTanh func(x []float32)
 
 	// dot32x4 is four exact int32 dot products of 32-element int8
 	// blocks: out[i] = Σ_j a_i[j]·w[j] (the q4 inner product).
@@ -91,7 +106,7 @@ func nativeMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scr
 	s.grow(m*w.Kp, m)
 	for r := 0; r < m; r++ {
 		q := s.Q[r*w.Kp : (r+1)*w.Kp]
-		s.Scale[r] = QuantizeRow(q[:w.K], a[r*w.K:(r+1)*w.K])
+		s.Scale[r] = native.quantize(q[:w.K], a[r*w.K:(r+1)*w.K])
 		clear(q[w.K:])
 	}
 	qb := native.q8Prep(&s.native, s.Q)
@@ -132,3 +147,104 @@ func storeQ8Native(drow []float32, acc *[PanelRows]int32, corr []int32, sa float
 
 // q8RowBlock bounds the activation rows a panel sweep reads (kept in L2).
 const q8RowBlock = 64
+
+// attnPool holds per-goroutine packing buffers of nativeAttentionHeads.
+var attnPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// nativeAttentionHeads is attentionHeads through native.gemm: per head,
+// K_h is packed into 8-key panels (so Q_h·K_hᵀ is a panel product), the
+// scaled scores go through softmaxRow, then V_h is packed as the weight of
+// P·V_h (8 of its columns per panel).
+func nativeAttentionHeads(a *attnArgs, hlo, hhi int) {
+	sq, sk, hd := a.sq, a.sk, a.hd
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	pk, pv := panels(sk), panels(hd)
+	bp := attnPool.Get().(*[]float32)
+	need := pk*PanelRows*hd + pv*PanelRows*sk
+	if cap(*bp) < need {
+		*bp = make([]float32, need)
+	}
+	buf := (*bp)[:need]
+	kp, vp := buf[:pk*PanelRows*hd], buf[pk*PanelRows*hd:]
+	for h := hlo; h < hhi; h++ {
+		off := h * hd
+		clear(kp)
+		for j := 0; j < sk; j++ {
+			kj := a.k[j*a.kStride+off : j*a.kStride+off+hd]
+			base := (j / PanelRows) * hd * PanelRows
+			for x, v := range kj {
+				kp[base+x*PanelRows+j%PanelRows] = v
+			}
+		}
+		clear(vp)
+		for j := 0; j < sk; j++ {
+			vj := a.v[j*a.vStride+off : j*a.vStride+off+hd]
+			for x := 0; x < hd; x += PanelRows {
+				copy(vp[((x/PanelRows)*sk+j)*PanelRows:], vj[x:min(x+PanelRows, hd)])
+			}
+		}
+		s := a.scores[h*sq*sk : (h+1)*sq*sk]
+		native.gemm(s, sk, a.q[off:], a.qStride, sq, kp, sk, hd, nil, 0, pk)
+		for i := 0; i < sq; i++ {
+			row := s[i*sk : (i+1)*sk]
+			for j := range row {
+				row[j] *= scale
+			}
+			softmaxRow(row)
+		}
+		native.gemm(a.dst[off:], a.dstStride, s, sk, sq, vp, hd, sk, nil, 0, pv)
+	}
+	attnPool.Put(bp)
+}
+
+// absMax, quantizeTail and expSubSumTail are QuantizeRow's two passes
+// and softmax's exponentials in Go, for the values after the last full
+// vector of a native row operation.
+func absMax(a []float32) float32 {
+	var amax float32
+	for _, v := range a {
+		if v < 0 {
+			v = -v
+		}
+		if v > amax {
+			amax = v
+		}
+	}
+	return amax
+}
+
+func quantizeTail(q []int8, a []float32, inv float32) {
+	for i, v := range a {
+		x := math.RoundToEven(float64(float32(v * inv)))
+		if x > 127 {
+			x = 127
+		} else if x < -127 {
+			x = -127
+		}
+		q[i] = int8(x)
+	}
+}
+
+func expSubSumTail(x []float32, sub float32) float32 {
+	var s float32
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - sub)))
+		x[i] = e
+		s += e
+	}
+	return s
+}
+
+// softmaxRowNative is softmaxRow through native.expSubSum (a float32 sum).
+func softmaxRowNative(row []float32) {
+	mx := float32(math.Inf(-1))
+	for _, v := range row {
+		if v > mx {
+			mx = v
+		}
+	}
+	inv := 1 / native.expSubSum(row, mx)
+	for i := range row {
+		row[i] *= inv
+	}
+}

@@ -24,11 +24,61 @@ func f32DotFMA(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, 
 //go:noescape
 func dot32x4AVX2(out *[4]int32, a0, a1, a2, a3, w *int8)
 
+//go:noescape
+func expSubSumAVX2(x *float32, n int, sub float32) float32
+
+//go:noescape
+func geluTanhAVX2(x *float32, n int)
+
+//go:noescape
+func absMaxAVX2(a *float32, n int) float32
+
+//go:noescape
+func quantRowAVX2(q *int8, a *float32, n int, inv float32)
+
+// The row operations on 8-lane vectors; the last len%8 values go
+// through the Go helpers of native.go.
+
+func expSubSumNative(x []float32, sub float32) float32 {
+	n8 := len(x) &^ 7
+	var s float32
+	if n8 > 0 {
+		s = expSubSumAVX2(&x[0], n8, sub)
+	}
+	return s + expSubSumTail(x[n8:], sub)
+}
+
+func geluTanhNative(x []float32) {
+	n8 := len(x) &^ 7
+	if n8 > 0 {
+		geluTanhAVX2(&x[0], n8)
+	}
+	geluTanh(x[n8:])
+}
+
+func quantizeRowNative(q []int8, a []float32) float32 {
+	n8 := len(a) &^ 7
+	if n8 == 0 {
+		return QuantizeRow(q, a)
+	}
+	q = q[:len(a)]
+	amax := max(absMaxAVX2(&a[0], n8), absMax(a[n8:]))
+	if amax == 0 {
+		clear(q)
+		return 0
+	}
+	inv := 127 / amax
+	quantRowAVX2(&q[0], &a[0], n8, inv)
+	quantizeTail(q[n8:], a[n8:], inv)
+	return amax / 127
+}
+
 func init() {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		return
 	}
-	base := nativeKernels{f32Panels: f32PanelsFMA, dot32x4: dot32x4AVX2}
+	base := nativeKernels{f32Panels: f32PanelsFMA, gemm: f32GemmFMA, dot32x4: dot32x4AVX2,
+		quantize: quantizeRowNative, expSubSum: expSubSumNative, geluTanh: geluTanhNative}
 	quad := func(w *PackedQ8) bool { return w.Kp%4 == 0 }
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI {
 		l := base
@@ -142,21 +192,33 @@ func q8PanelsAVX2(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bi
 }
 
 func f32PanelsFMA(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int) {
-	K, N := w.K, w.N
+	f32GemmFMA(dst, w.N, a, w.K, m, w.Data, w.N, w.K, bias, plo, phi)
+}
+
+// f32GemmFMA computes dst[r*ldc + n] = Σ_k a[r*lda + k]·W[n][k] (+ bias[n])
+// for rows r < m and the outputs of panels [plo, phi) of wd, a weight
+// W[n][k] in PackedF32's panel layout.
+func f32GemmFMA(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
+	if m <= 0 || k <= 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = dst[(m-1)*ldc+n-1]
+	_ = wd[phi*k*PanelRows-1]
 	var acc [6][2 * PanelRows]float32
 	var ptr [6]*float32
 	for r0 := 0; r0 < m; r0 += f32RowBlock {
 		r1 := min(r0+f32RowBlock, m)
 		for p := plo; p < phi; p += 2 {
 			p1 := min(p+1, phi-1)
-			w0, w1 := &w.Data[p*K*PanelRows], &w.Data[p1*K*PanelRows]
+			w0, w1 := &wd[p*k*PanelRows], &wd[p1*k*PanelRows]
 			for r := r0; r < r1; r += 6 {
 				for i := range ptr {
-					ptr[i] = &a[min(r+i, r1-1)*K]
+					ptr[i] = &a[min(r+i, r1-1)*lda]
 				}
-				f32DotFMA(&acc, &ptr, w0, w1, K)
+				f32DotFMA(&acc, &ptr, w0, w1, k)
 				for i := 0; i < 6 && r+i < r1; i++ {
-					drow := dst[(r+i)*N : (r+i+1)*N]
+					drow := dst[(r+i)*ldc : (r+i)*ldc+n]
 					store8(drow, acc[i][:PanelRows], p, bias)
 					if p1 != p {
 						store8(drow, acc[i][PanelRows:], p1, bias)

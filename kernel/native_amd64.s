@@ -290,3 +290,209 @@ TEXT ·dot32x4AVX2(SB), NOSPLIT, $0-48
 	VMOVDQU X0, (DI)
 	VZEROUPPER
 	RET
+
+// Constants of the vector row operations, each repeated 8 times (one ymm).
+DATA rowC<>+0(SB)/8, $0x42b0000042b00000
+DATA rowC<>+8(SB)/8, $0x42b0000042b00000
+DATA rowC<>+16(SB)/8, $0x42b0000042b00000
+DATA rowC<>+24(SB)/8, $0x42b0000042b00000
+DATA rowC<>+32(SB)/8, $0xc2ae999ac2ae999a
+DATA rowC<>+40(SB)/8, $0xc2ae999ac2ae999a
+DATA rowC<>+48(SB)/8, $0xc2ae999ac2ae999a
+DATA rowC<>+56(SB)/8, $0xc2ae999ac2ae999a
+DATA rowC<>+64(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA rowC<>+72(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA rowC<>+80(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA rowC<>+88(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA rowC<>+96(SB)/8, $0x3f3180003f318000
+DATA rowC<>+104(SB)/8, $0x3f3180003f318000
+DATA rowC<>+112(SB)/8, $0x3f3180003f318000
+DATA rowC<>+120(SB)/8, $0x3f3180003f318000
+DATA rowC<>+128(SB)/8, $0xb95e8083b95e8083
+DATA rowC<>+136(SB)/8, $0xb95e8083b95e8083
+DATA rowC<>+144(SB)/8, $0xb95e8083b95e8083
+DATA rowC<>+152(SB)/8, $0xb95e8083b95e8083
+DATA rowC<>+160(SB)/8, $0x3950696739506967
+DATA rowC<>+168(SB)/8, $0x3950696739506967
+DATA rowC<>+176(SB)/8, $0x3950696739506967
+DATA rowC<>+184(SB)/8, $0x3950696739506967
+DATA rowC<>+192(SB)/8, $0x3ab743ce3ab743ce
+DATA rowC<>+200(SB)/8, $0x3ab743ce3ab743ce
+DATA rowC<>+208(SB)/8, $0x3ab743ce3ab743ce
+DATA rowC<>+216(SB)/8, $0x3ab743ce3ab743ce
+DATA rowC<>+224(SB)/8, $0x3c0889083c088908
+DATA rowC<>+232(SB)/8, $0x3c0889083c088908
+DATA rowC<>+240(SB)/8, $0x3c0889083c088908
+DATA rowC<>+248(SB)/8, $0x3c0889083c088908
+DATA rowC<>+256(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA rowC<>+264(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA rowC<>+272(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA rowC<>+280(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA rowC<>+288(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA rowC<>+296(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA rowC<>+304(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA rowC<>+312(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA rowC<>+320(SB)/8, $0x3f0000003f000000
+DATA rowC<>+328(SB)/8, $0x3f0000003f000000
+DATA rowC<>+336(SB)/8, $0x3f0000003f000000
+DATA rowC<>+344(SB)/8, $0x3f0000003f000000
+DATA rowC<>+352(SB)/8, $0x3f8000003f800000
+DATA rowC<>+360(SB)/8, $0x3f8000003f800000
+DATA rowC<>+368(SB)/8, $0x3f8000003f800000
+DATA rowC<>+376(SB)/8, $0x3f8000003f800000
+DATA rowC<>+384(SB)/8, $0x0000007f0000007f
+DATA rowC<>+392(SB)/8, $0x0000007f0000007f
+DATA rowC<>+400(SB)/8, $0x0000007f0000007f
+DATA rowC<>+408(SB)/8, $0x0000007f0000007f
+DATA rowC<>+416(SB)/8, $0x3d3727133d372713
+DATA rowC<>+424(SB)/8, $0x3d3727133d372713
+DATA rowC<>+432(SB)/8, $0x3d3727133d372713
+DATA rowC<>+440(SB)/8, $0x3d3727133d372713
+DATA rowC<>+448(SB)/8, $0xbfcc422abfcc422a
+DATA rowC<>+456(SB)/8, $0xbfcc422abfcc422a
+DATA rowC<>+464(SB)/8, $0xbfcc422abfcc422a
+DATA rowC<>+472(SB)/8, $0xbfcc422abfcc422a
+DATA rowC<>+480(SB)/8, $0x7fffffff7fffffff
+DATA rowC<>+488(SB)/8, $0x7fffffff7fffffff
+DATA rowC<>+496(SB)/8, $0x7fffffff7fffffff
+DATA rowC<>+504(SB)/8, $0x7fffffff7fffffff
+DATA rowC<>+512(SB)/8, $0x42fe000042fe0000
+DATA rowC<>+520(SB)/8, $0x42fe000042fe0000
+DATA rowC<>+528(SB)/8, $0x42fe000042fe0000
+DATA rowC<>+536(SB)/8, $0x42fe000042fe0000
+DATA rowC<>+544(SB)/8, $0xc2fe0000c2fe0000
+DATA rowC<>+552(SB)/8, $0xc2fe0000c2fe0000
+DATA rowC<>+560(SB)/8, $0xc2fe0000c2fe0000
+DATA rowC<>+568(SB)/8, $0xc2fe0000c2fe0000
+GLOBL rowC<>(SB), RODATA|NOPTR, $576
+
+// EXP8(x, t, u, v): x = exp(x) on 8 lanes (Cephes expf: 2^n·p(r),
+// |r| ≤ ln2/2, about 1 ulp of float32); t, u, v are clobbered. Arguments
+// are clamped to [-87.3, 88]: below, the result is ~1e-38 instead of
+// smaller (softmax and GELU need no more).
+#define EXP8(x, t, u, v) \
+	VMINPS rowC<>+0(SB), x, x \
+	VMAXPS rowC<>+32(SB), x, x \
+	VMULPS rowC<>+64(SB), x, t \
+	VROUNDPS $0, t, t \
+	VFNMADD231PS rowC<>+96(SB), t, x \
+	VFNMADD231PS rowC<>+128(SB), t, x \
+	VMOVUPS rowC<>+160(SB), u \
+	VFMADD213PS rowC<>+192(SB), x, u \
+	VFMADD213PS rowC<>+224(SB), x, u \
+	VFMADD213PS rowC<>+256(SB), x, u \
+	VFMADD213PS rowC<>+288(SB), x, u \
+	VFMADD213PS rowC<>+320(SB), x, u \
+	VMULPS x, x, v \
+	VFMADD213PS x, v, u \
+	VADDPS rowC<>+352(SB), u, u \
+	VCVTPS2DQ t, t \
+	VPADDD rowC<>+384(SB), t, t \
+	VPSLLD $23, t, t \
+	VMULPS t, u, x
+
+// func expSubSumAVX2(x *float32, n int, sub float32) float32
+// x[i] = exp(x[i] - sub) in place for n (a multiple of 8, ≥ 8) values;
+// returns their float32 sum.
+TEXT ·expSubSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VBROADCASTSS sub+16(FP), Y6
+	VXORPS Y7, Y7, Y7
+expLoop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y6, Y0, Y0
+	EXP8(Y0, Y1, Y2, Y3)
+	VMOVUPS Y0, (SI)
+	VADDPS Y0, Y7, Y7
+	ADDQ $32, SI
+	DECQ CX
+	JNZ expLoop
+	VEXTRACTF128 $1, Y7, X0
+	VADDPS X0, X7, X7
+	VHADDPS X7, X7, X7
+	VHADDPS X7, X7, X7
+	VMOVSS X7, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func geluTanhAVX2(x *float32, n int)
+// x = x·σ(2u) = x / (1 + exp(-2u)), u = √(2/π)(x + 0.044715x³) — the same
+// function as 0.5x(1 + tanh u) — for n (a multiple of 8, ≥ 8) values.
+TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+geluLoop:
+	VMOVUPS (SI), Y4
+	VMULPS Y4, Y4, Y0
+	VMULPS rowC<>+416(SB), Y0, Y0
+	VFMADD213PS Y4, Y4, Y0
+	VMULPS rowC<>+448(SB), Y0, Y0
+	EXP8(Y0, Y1, Y2, Y3)
+	VADDPS rowC<>+352(SB), Y0, Y0
+	VDIVPS Y0, Y4, Y4
+	VMOVUPS Y4, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ geluLoop
+	VZEROUPPER
+	RET
+
+// func absMaxAVX2(a *float32, n int) float32
+// max |a[i]| over n (a multiple of 8, ≥ 8) values; NaNs are skipped, as
+// QuantizeRow's comparison skips them (VMAXPS returns its second source
+// when the first is NaN).
+TEXT ·absMaxAVX2(SB), NOSPLIT, $0-20
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VMOVUPS rowC<>+480(SB), Y5
+	VXORPS Y0, Y0, Y0
+amaxLoop:
+	VANDPS (SI), Y5, Y1
+	VMAXPS Y0, Y1, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ amaxLoop
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X0, X1, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X0, X1, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X0, X1, X0
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func quantRowAVX2(q *int8, a *float32, n int, inv float32)
+// q[i] = clamp(roundHalfEven(float32(a[i]·inv)), -127, 127), 0 where the
+// product is NaN (as Go's int8 conversion of NaN), for n (a multiple of 8,
+// ≥ 8) values: VCVTPS2DQ rounds to nearest even (Go keeps MXCSR's default).
+TEXT ·quantRowAVX2(SB), NOSPLIT, $0-28
+	MOVQ q+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	VBROADCASTSS inv+24(FP), Y6
+	VMOVUPS rowC<>+512(SB), Y7
+	VMOVUPS rowC<>+544(SB), Y8
+quantLoop:
+	VMULPS (SI), Y6, Y0
+	VCMPPS $0, Y0, Y0, Y1
+	VMINPS Y7, Y0, Y0
+	VMAXPS Y8, Y0, Y0
+	VCVTPS2DQ Y0, Y0
+	VPAND Y1, Y0, Y0
+	VPACKSSDW Y0, Y0, Y0
+	VPACKSSWB Y0, Y0, Y0
+	VMOVD X0, (DI)
+	VEXTRACTI128 $1, Y0, X0
+	VMOVD X0, 4(DI)
+	ADDQ $32, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ quantLoop
+	VZEROUPPER
+	RET

@@ -56,6 +56,10 @@ func GELUErf(x []float32) {
 }
 
 func geluTanh(x []float32) {
+	if native.geluTanh != nil && len(x) >= 8 {
+		native.geluTanh(x)
+		return
+	}
 	const c = 0.7978845608028654 // √(2/π)
 	for i, v := range x {
 		f := float64(v)
@@ -91,6 +95,10 @@ func softmaxRows(x []float32, lo, hi, n int) {
 }
 
 func softmaxRow(row []float32) {
+	if native.expSubSum != nil {
+		softmaxRowNative(row)
+		return
+	}
 	mx := float32(math.Inf(-1))
 	for _, v := range row {
 		if v > mx {
