@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"sync"
+	"unsafe"
 )
 
 // nativeKernels holds the assembly forms of the hot products on amd64
@@ -109,7 +110,10 @@ func nativeMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scr
 		s.Scale[r] = native.quantize(q[:w.K], a[r*w.K:(r+1)*w.K])
 		clear(q[w.K:])
 	}
-	qb := native.q8Prep(&s.native, s.Q)
+	qb := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s.Q))), len(s.Q)) // int8 as bytes, for the s8 forms
+	if native.q8Prep != nil {
+		qb = native.q8Prep(&s.native, s.Q)
+	}
 	np := panels(w.N)
 	minPanels := 1 + 65536/(m*w.Kp*PanelRows+1)
 	parallel(task{op: opMatQ8Native, dst: dst, qb: qb, b: s.Scale, m: m, wq: w, bias: bias}, np, minPanels)
@@ -246,5 +250,120 @@ func softmaxRowNative(row []float32) {
 	inv := 1 / native.expSubSum(row, mx)
 	for i := range row {
 		row[i] *= inv
+	}
+}
+
+// prepU8 stores qa+128 as unsigned bytes (flipping the sign bit).
+func prepU8(buf *[]byte, qa []int8) []byte {
+	b := growBytes(buf, len(qa))
+	for i, v := range qa {
+		b[i] = byte(v) ^ 0x80
+	}
+	return b
+}
+
+// prepI16 widens qa to little-endian int16 (what VPMADDWD reads).
+func prepI16(buf *[]byte, qa []int8) []byte {
+	b := growBytes(buf, 2*len(qa))
+	for i, v := range qa {
+		u := uint16(int16(v))
+		b[2*i], b[2*i+1] = byte(u), byte(u>>8)
+	}
+	return b
+}
+
+func growBytes(buf *[]byte, n int) []byte {
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	*buf = (*buf)[:n]
+	return *buf
+}
+
+func anyQ8(*PackedQ8) bool { return true }
+
+// q8Dot4 is a native q8 inner product: four activation rows (elem bytes
+// per value, in q8Prep's form) against one PackedQ8 panel, over Kp/step
+// steps, into exact int32 sums (biased by the u8 forms' 128·Σ_k Q[n][k]).
+type q8Dot4 func(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, steps int)
+
+// q8Panels4 makes a q8Panels from a four-row inner product: row blocks of
+// q8RowBlock (kept in L2) swept by every panel of the range; a block short
+// of four rows repeats its last row, whose extra sums are dropped.
+func q8Panels4(kern q8Dot4, corr bool, elem, step int) func(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {
+	return func(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {
+		Kp, N := w.Kp, w.N
+		var c []int32
+		if corr {
+			c = w.corr[:N]
+		}
+		_ = qa[m*Kp*elem-1]
+		_ = w.Data[phi*Kp*PanelRows-1]
+		var acc [4][PanelRows]int32
+		var ptr [4]*byte
+		for r0 := 0; r0 < m; r0 += q8RowBlock {
+			r1 := min(r0+q8RowBlock, m)
+			for p := plo; p < phi; p++ {
+				wp := &w.Data[p*Kp*PanelRows]
+				for r := r0; r < r1; r += 4 {
+					for i := range ptr {
+						ptr[i] = &qa[elem*min(r+i, r1-1)*Kp]
+					}
+					kern(&acc, &ptr, wp, Kp/step)
+					for i := 0; i < 4 && r+i < r1; i++ {
+						storeQ8Native(dst[(r+i)*N:(r+i+1)*N], &acc[i], c, sa[r+i], w.Scales, p, bias)
+					}
+				}
+			}
+		}
+	}
+}
+
+// f32Dot6 is a native f32 inner product: six activation rows against two
+// PackedF32 panels (w1 may equal w0) over k ≥ 1, in k order (fused
+// multiply-add).
+type f32Dot6 func(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, k int)
+
+// f32Gemm makes a gemm (see nativeKernels) from a six-row inner product.
+func f32Gemm(kern f32Dot6) func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
+	return func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
+		if m <= 0 || k <= 0 || plo >= phi {
+			return
+		}
+		_ = a[(m-1)*lda+k-1]
+		_ = dst[(m-1)*ldc+n-1]
+		_ = wd[phi*k*PanelRows-1]
+		if bias != nil {
+			_ = bias[n-1]
+		}
+		var acc [6][2 * PanelRows]float32
+		var ptr [6]*float32
+		for r0 := 0; r0 < m; r0 += f32RowBlock {
+			r1 := min(r0+f32RowBlock, m)
+			for p := plo; p < phi; p += 2 {
+				p1 := min(p+1, phi-1) // an odd last panel pairs with itself
+				w0, w1 := &wd[p*k*PanelRows], &wd[p1*k*PanelRows]
+				for r := r0; r < r1; r += 6 {
+					for i := range ptr {
+						ptr[i] = &a[min(r+i, r1-1)*lda]
+					}
+					kern(&acc, &ptr, w0, w1, k)
+					for i := 0; i < 6 && r+i < r1; i++ {
+						drow := dst[(r+i)*ldc : (r+i)*ldc+n]
+						store8(drow, acc[i][:PanelRows], p, bias)
+						if p1 != p {
+							store8(drow, acc[i][PanelRows:], p1, bias)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// f32Panels is f32Panels (see nativeKernels) over a gemm.
+func f32Panels(gemm func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int)) func(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int) {
+	return func(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int) {
+		gemm(dst, w.N, a, w.K, m, w.Data, w.N, w.K, bias, plo, phi)
 	}
 }

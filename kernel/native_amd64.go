@@ -77,7 +77,8 @@ func init() {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		return
 	}
-	base := nativeKernels{f32Panels: f32PanelsFMA, gemm: f32GemmFMA, dot32x4: dot32x4AVX2,
+	gemm := f32Gemm(f32DotFMA)
+	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, dot32x4: dot32x4AVX2,
 		quantize: quantizeRowNative, expSubSum: expSubSumNative, geluTanh: geluTanhNative}
 	quad := func(w *PackedQ8) bool { return w.Kp%4 == 0 }
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI {
@@ -87,65 +88,19 @@ func init() {
 	}
 	if cpu.X86.HasAVXVNNI {
 		l := base
-		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avxvnni", true, prepU8, q8PanelsAVXVNNI, quad
+		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avxvnni", true, prepU8, q8Panels4(q8DotAVXVNNI, true, 1, 4), quad
 		nativeLevels = append(nativeLevels, l)
 	}
 	l := base
-	l.name, l.q8Prep, l.q8Panels, l.q8Ok = "avx2", prepI16, q8PanelsAVX2, func(*PackedQ8) bool { return true }
+	l.name, l.q8Prep, l.q8Panels, l.q8Ok = "avx2", prepI16, q8Panels4(q8DotAVX2, false, 2, 2), anyQ8
 	nativeLevels = append(nativeLevels, l)
 	pickNative()
 }
 
-// prepU8 stores qa+128 as unsigned bytes (flipping the sign bit).
-func prepU8(buf *[]byte, qa []int8) []byte {
-	b := growBytes(buf, len(qa))
-	for i, v := range qa {
-		b[i] = byte(v) ^ 0x80
-	}
-	return b
-}
-
-// prepI16 widens qa to little-endian int16 (what VPMADDWD reads).
-func prepI16(buf *[]byte, qa []int8) []byte {
-	b := growBytes(buf, 2*len(qa))
-	for i, v := range qa {
-		u := uint16(int16(v))
-		b[2*i], b[2*i+1] = byte(u), byte(u>>8)
-	}
-	return b
-}
-
-func growBytes(buf *[]byte, n int) []byte {
-	if cap(*buf) < n {
-		*buf = make([]byte, n)
-	}
-	*buf = (*buf)[:n]
-	return *buf
-}
-
-func q8PanelsAVXVNNI(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {
-	Kp, N := w.Kp, w.N
-	var acc [4][PanelRows]int32
-	var ptr [4]*byte
-	for r0 := 0; r0 < m; r0 += q8RowBlock {
-		r1 := min(r0+q8RowBlock, m)
-		for p := plo; p < phi; p++ {
-			wp := &w.Data[p*Kp*PanelRows]
-			for r := r0; r < r1; r += 4 {
-				for i := range ptr {
-					ptr[i] = &qa[min(r+i, r1-1)*Kp]
-				}
-				q8DotAVXVNNI(&acc, &ptr, wp, Kp/4)
-				for i := 0; i < 4 && r+i < r1; i++ {
-					storeQ8Native(dst[(r+i)*N:(r+i+1)*N], &acc[i], w.corr, sa[r+i], w.Scales, p, bias)
-				}
-			}
-		}
-	}
-}
-
 func q8PanelsAVX512(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {
 	Kp, N := w.Kp, w.N
+	_ = qa[m*Kp-1]
+	_ = w.Data[phi*Kp*PanelRows-1]
 	var acc [8][2 * PanelRows]int32
 	var ptr [8]*byte
 	for r0 := 0; r0 < m; r0 += q8RowBlock {
@@ -163,65 +118,6 @@ func q8PanelsAVX512(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, 
 					storeQ8Native(drow, (*[PanelRows]int32)(acc[i][:PanelRows]), w.corr, sa[r+i], w.Scales, p, bias)
 					if p1 != p {
 						storeQ8Native(drow, (*[PanelRows]int32)(acc[i][PanelRows:]), w.corr, sa[r+i], w.Scales, p1, bias)
-					}
-				}
-			}
-		}
-	}
-}
-
-func q8PanelsAVX2(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {
-	Kp, N := w.Kp, w.N
-	var acc [4][PanelRows]int32
-	var ptr [4]*byte
-	for r0 := 0; r0 < m; r0 += q8RowBlock {
-		r1 := min(r0+q8RowBlock, m)
-		for p := plo; p < phi; p++ {
-			wp := &w.Data[p*Kp*PanelRows]
-			for r := r0; r < r1; r += 4 {
-				for i := range ptr {
-					ptr[i] = &qa[2*min(r+i, r1-1)*Kp]
-				}
-				q8DotAVX2(&acc, &ptr, wp, Kp/2)
-				for i := 0; i < 4 && r+i < r1; i++ {
-					storeQ8Native(dst[(r+i)*N:(r+i+1)*N], &acc[i], nil, sa[r+i], w.Scales, p, bias)
-				}
-			}
-		}
-	}
-}
-
-func f32PanelsFMA(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int) {
-	f32GemmFMA(dst, w.N, a, w.K, m, w.Data, w.N, w.K, bias, plo, phi)
-}
-
-// f32GemmFMA computes dst[r*ldc + n] = Σ_k a[r*lda + k]·W[n][k] (+ bias[n])
-// for rows r < m and the outputs of panels [plo, phi) of wd, a weight
-// W[n][k] in PackedF32's panel layout.
-func f32GemmFMA(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
-	if m <= 0 || k <= 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = dst[(m-1)*ldc+n-1]
-	_ = wd[phi*k*PanelRows-1]
-	var acc [6][2 * PanelRows]float32
-	var ptr [6]*float32
-	for r0 := 0; r0 < m; r0 += f32RowBlock {
-		r1 := min(r0+f32RowBlock, m)
-		for p := plo; p < phi; p += 2 {
-			p1 := min(p+1, phi-1)
-			w0, w1 := &wd[p*k*PanelRows], &wd[p1*k*PanelRows]
-			for r := r0; r < r1; r += 6 {
-				for i := range ptr {
-					ptr[i] = &a[min(r+i, r1-1)*lda]
-				}
-				f32DotFMA(&acc, &ptr, w0, w1, k)
-				for i := 0; i < 6 && r+i < r1; i++ {
-					drow := dst[(r+i)*ldc : (r+i)*ldc+n]
-					store8(drow, acc[i][:PanelRows], p, bias)
-					if p1 != p {
-						store8(drow, acc[i][PanelRows:], p1, bias)
 					}
 				}
 			}
