@@ -41,21 +41,24 @@ type (
 		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
 )
 
-// pureGo runs f with the simd table emptied, so that the public kernels
-// take their pure-Go path whether or not they dispatch to simd.
+// pureGo runs f with the active table emptied, so that the public kernels
+// take their pure-Go path whether or not the host has faster forms.
 func pureGo(f func()) {
-	saved, savedNative := simd, native
-	simd, native = simdKernels{}, nativeKernels{}
-	defer func() { simd, native = saved, savedNative }()
+	saved := active
+	active = kernelTable{}
+	defer func() { active = saved }()
 	f()
 }
 
-// withNative runs f with only the native level l installed (no simd).
-func withNative(l nativeKernels, f func()) {
-	saved, savedNative := simd, native
-	simd, native = simdKernels{}, l
-	defer func() { simd, native = saved, savedNative }()
-	f()
+// withHostForms appends to fs every host form (hostForms, not only the
+// chosen ones) that has the kernel get returns.
+func withHostForms[F any](fs []form[F], get func(kernelTable) (F, bool)) []form[F] {
+	for _, f := range hostForms() {
+		if fn, ok := get(f.k); ok {
+			fs = append(fs, form[F]{f.name, fn})
+		}
+	}
+	return fs
 }
 
 type form[F any] struct {
@@ -72,15 +75,7 @@ func q8Forms() []form[matQ8Fn] {
 			pureGo(func() { MatMulQ8(dst, a, m, w, bias, s) })
 		}},
 	}
-	if simd.matMulQ8 != nil {
-		fs = append(fs, form[matQ8Fn]{"simd", simd.matMulQ8})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[matQ8Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
-			withNative(l, func() { MatMulQ8(dst, a, m, w, bias, s) })
-		}})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matQ8Fn, bool) { return k.matMulQ8, k.matMulQ8 != nil })
 }
 
 func q4Forms() []form[matQ4Fn] {
@@ -92,30 +87,14 @@ func q4Forms() []form[matQ4Fn] {
 			pureGo(func() { MatMulQ4(dst, a, m, w, bias, s) })
 		}},
 	}
-	if simd.matMulQ4 != nil {
-		fs = append(fs, form[matQ4Fn]{"simd", simd.matMulQ4})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[matQ4Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
-			withNative(l, func() { MatMulQ4(dst, a, m, w, bias, s) })
-		}})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matQ4Fn, bool) { return k.matMulQ4, k.matMulQ4 != nil })
 }
 
 func f32Forms() []form[matF32Fn] {
 	fs := []form[matF32Fn]{{"ref", RefMatMulF32}, {"go", func(dst, a []float32, m int, w *PackedF32, bias []float32) {
 		pureGo(func() { MatMulF32(dst, a, m, w, bias) })
 	}}}
-	if simd.matMulF32 != nil {
-		fs = append(fs, form[matF32Fn]{"simd", simd.matMulF32})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[matF32Fn]{"native-" + l.name, func(dst, a []float32, m int, w *PackedF32, bias []float32) {
-			withNative(l, func() { MatMulF32(dst, a, m, w, bias) })
-		}})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matF32Fn, bool) { return k.matMulF32, k.matMulF32 != nil })
 }
 
 func attnForms() []form[attnFn] {
@@ -127,63 +106,34 @@ func attnForms() []form[attnFn] {
 			pureGo(func() { Attention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd, scores) })
 		}},
 	}
-	if simd.attention != nil {
-		fs = append(fs, form[attnFn]{"simd", simd.attention})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[attnFn]{"native-" + l.name, func(dst []float32, ds int, q []float32, qs int, k []float32, ks int, v []float32, vs int, sq, sk, heads, hd int, scores []float32) {
-			withNative(l, func() { Attention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd, scores) })
-		}})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (attnFn, bool) { return k.attention, k.attention != nil })
 }
 
 func nnForms() []form[stridedFn] {
 	fs := []form[stridedFn]{{"ref", refMatMulNN}}
-	if simd.matMulNN != nil {
-		fs = append(fs, form[stridedFn]{"simd", simd.matMulNN})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (stridedFn, bool) { return k.matMulNN, k.matMulNN != nil })
 }
 
 func ntForms() []form[stridedFn] {
 	fs := []form[stridedFn]{{"ref", refMatMulNT}}
-	if simd.matMulNT != nil {
-		fs = append(fs, form[stridedFn]{"simd", simd.matMulNT})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (stridedFn, bool) { return k.matMulNT, k.matMulNT != nil })
 }
 
 func lnForms() []form[lnFn] {
 	fs := []form[lnFn]{{"ref", RefLayerNorm}, {"go", func(dst, src []float32, m, n int, gamma, beta []float32, eps float32) {
 		pureGo(func() { LayerNorm(dst, src, m, n, gamma, beta, eps) })
 	}}}
-	if simd.layerNorm != nil {
-		fs = append(fs, form[lnFn]{"simd", simd.layerNorm})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (lnFn, bool) { return k.layerNorm, k.layerNorm != nil })
 }
 
 func geluForms() []form[inplaceFn] {
 	fs := []form[inplaceFn]{{"ref", RefGELUTanh}, {"go", func(x []float32) { pureGo(func() { GELUTanh(x) }) }}}
-	if simd.geluTanh != nil {
-		fs = append(fs, form[inplaceFn]{"simd", simd.geluTanh})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[inplaceFn]{"native-" + l.name, func(x []float32) { withNative(l, func() { GELUTanh(x) }) }})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (inplaceFn, bool) { return k.geluTanh, k.geluTanh != nil })
 }
 
 func softmaxForms() []form[softmaxFn] {
 	fs := []form[softmaxFn]{{"ref", RefSoftmaxRows}, {"go", func(x []float32, m, n int) { pureGo(func() { SoftmaxRows(x, m, n) }) }}}
-	if simd.softmaxRows != nil {
-		fs = append(fs, form[softmaxFn]{"simd", simd.softmaxRows})
-	}
-	for _, l := range nativeLevels {
-		fs = append(fs, form[softmaxFn]{"native-" + l.name, func(x []float32, m, n int) { withNative(l, func() { SoftmaxRows(x, m, n) }) }})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (softmaxFn, bool) { return k.softmaxRows, k.softmaxRows != nil })
 }
 
 // refMatMulNN is the reference of the P·V product: dst[i][j] = scale·Σ_k a[i][k]·b[k][j].
@@ -616,8 +566,8 @@ func TestSIMDPresent(t *testing.T) {
 	if wantSIMD && !SIMD() {
 		t.Fatal("built with -tags simd but the simd128 kernels are not available (run under build/wasmexec/go_js_wasm_exec)")
 	}
-	if SIMD() && simd.matMulQ4 == nil {
+	if SIMD() && active.matMulQ4 == nil {
 		t.Fatal("the simd128 kernels are in use but MatMulQ4 has no simd form")
 	}
-	t.Logf("simd128 kernels in use: %v (f32 fused multiply-add: %v)", SIMD(), simdFMA)
+	t.Logf("simd128 kernels in use: %v; forms: %v", SIMD(), KernelForms())
 }

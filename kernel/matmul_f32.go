@@ -6,8 +6,8 @@ package kernel
 // float64; the two agree within 1e-5 relative on well-conditioned data).
 // Panels are split across goroutines; nothing is allocated.
 func MatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
-	if simd.matMulF32 != nil {
-		simd.matMulF32(dst, a, m, w, bias)
+	if active.matMulF32 != nil {
+		active.matMulF32(dst, a, m, w, bias)
 		return
 	}
 	if m <= 0 {
@@ -18,14 +18,6 @@ func MatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
 	np := panels(w.N)
 	// Aim for ~64k multiply-adds per part so tiny products stay inline.
 	minPanels := 1 + 65536/(m*w.K*PanelRows+1)
-	if native.f32Panels != nil {
-		if bias != nil {
-			_ = bias[w.N-1]
-		}
-		_ = w.Data[panels(w.N)*PanelRows*w.K-1]
-		parallel(task{op: opMatF32Native, dst: dst, a: a, m: m, wf: w, bias: bias}, np, minPanels)
-		return
-	}
 	parallel(task{op: opMatF32, dst: dst, a: a, m: m, wf: w, bias: bias}, np, minPanels)
 }
 

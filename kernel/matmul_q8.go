@@ -25,15 +25,16 @@ func (s *Scratch) grow(nq, ns int) {
 // of the package doc, bit-identical to RefMatMulQ8. s supplies scratch
 // memory (grown on first use).
 func MatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
-	if simd.matMulQ8 != nil {
-		simd.matMulQ8(dst, a, m, w, bias, s)
+	if active.matMulQ8 != nil {
+		active.matMulQ8(dst, a, m, w, bias, s)
 		return
 	}
+	matMulQ8Go(dst, a, m, w, bias, s)
+}
+
+// matMulQ8Go is MatMulQ8 in pure Go.
+func matMulQ8Go(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
 	if m <= 0 {
-		return
-	}
-	if native.q8Panels != nil && native.q8Ok(w) {
-		nativeMatMulQ8(dst, a, m, w, bias, s)
 		return
 	}
 	_ = a[m*w.K-1]

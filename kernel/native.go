@@ -3,16 +3,18 @@ package kernel
 import (
 	"math"
 	"os"
+	"strings"
 	"sync"
 	"unsafe"
 )
 
-// nativeKernels holds the assembly forms of the hot products on amd64
-// (native_amd64.s: AVX2, AVX-VNNI, AVX-512 VNNI) and arm64
-// (native_arm64.s: NEON, SDOT). native_<arch>.go lists the levels the CPU
-// supports (golang.org/x/sys/cpu) and installs the best one at start-up;
-// every field is nil elsewhere (js/wasm, other GOARCH) or with
-// SIGLIP_NATIVE=off, and the public kernels then run pure Go.
+// nativeKernels is one native level: the assembly inner products of the
+// hot kernels on amd64 (native_amd64.s: AVX2, AVX-VNNI, AVX-512 VNNI) or
+// arm64 (native_arm64.s: NEON, SDOT), with the Go that drives them.
+// native_<arch>.go lists the levels the CPU supports (golang.org/x/sys/cpu)
+// in nativeLevels; nativeForms hands them to the kernel selection
+// (select.go) as forms "native-<level>". Other GOARCH have none
+// (native_none.go), and SIGLIP_NATIVE=off withholds them.
 //
 // The forms have the semantics of their pure-Go twins: q8Panels and
 // q4Rows are bit-identical to RefMatMulQ8 / RefMatMulQ4 (exact int32 dot
@@ -45,9 +47,9 @@ type nativeKernels struct {
 	// quantize is QuantizeRow, bit for bit.
 	quantize func(q []int8, a []float32) float32
 	// expSubSum sets x[i] = exp(x[i] - sub) and returns Σ x[i] (float32,
-	// about 1 ulp per value); softmaxRow runs on it.
+	// about 1 ulp per value); the level's softmax runs on it (nil: Go's).
 	expSubSum func(x []float32, sub float32) float32
-	// geluTanh is GELUTanh's row form, within the GELU tolerance.
+	// geluTanh is GELUTanh's row form, within the GELU tolerance (nil: Go's).
 	geluTanh func(x []float32)
 
 	// dot32x4 is four exact int32 dot products of 32-element int8
@@ -55,44 +57,92 @@ type nativeKernels struct {
 	dot32x4 func(out *[4]int32, a0, a1, a2, a3, w *int8)
 }
 
-// native is the table the public kernels consult; see nativeKernels.
-var native nativeKernels
+// nativeLevels is every level this CPU runs, best first (nativeProbe, in
+// native_<arch>.go: CPU probes; none on other GOARCH). A package variable,
+// so it is set before the kernel selection (select.go's active) reads it.
+var nativeLevels = nativeProbe()
 
-// nativeLevels is every level this CPU runs, best first (set by the
-// native_<arch>.go init; the conformance test runs each of them).
-var nativeLevels []nativeKernels
-
-// Native names the assembly level in use ("avx512vnni", "avxvnni",
-// "avx2", "neon-sdot", "neon"), or "" when the kernels run pure Go.
-func Native() string { return native.name }
-
-// pickNative installs the best level, or the one SIGLIP_NATIVE names
-// ("off" for pure Go), so a slower level can be measured or tested on a
-// CPU that has a faster one.
-func pickNative() {
+// nativeForms returns the native levels as kernel forms (select.go), best
+// first, or only the one SIGLIP_NATIVE names ("off": none), so a slower
+// level can be measured or tested on a CPU that has a faster one.
+func nativeForms() []kernelForm {
 	want := os.Getenv("SIGLIP_NATIVE")
-	if want == "off" || len(nativeLevels) == 0 {
-		return
-	}
+	var fs []kernelForm
 	for _, l := range nativeLevels {
-		if want == "" || l.name == want {
-			native = l
-			if native.corr {
-				needCorr = true
-			}
-			return
+		if want == "" || want == l.name {
+			fs = append(fs, l.form())
 		}
 	}
+	return fs
 }
 
-// needCorr: some kernel of this host reads PackedQ8.corr (the u8·s8 dot
-// forms: simd matmul_q8x4, the native VNNI and SDOT-free u8 forms), so
-// Prepare computes it.
-var needCorr bool
+// nativePrefix starts the name of every native form.
+const nativePrefix = "native-"
 
-// nativeMatMulQ8 is MatMulQ8 through native.q8Panels: quantize in Go (the
+// Native names the native level in use ("avx512vnni", "avxvnni", "avx2",
+// "neon-sdot", "neon"), or "" when the products run pure Go (or simd128).
+func Native() string {
+	if f := activeNames["MatMulF32"]; strings.HasPrefix(f, nativePrefix) {
+		return strings.TrimPrefix(f, nativePrefix)
+	}
+	return ""
+}
+
+// form is the level's entries of the kernel table. Each closes over the
+// level (its tasks carry it to the pool), so any form runs whichever
+// form is active, as the conformance test needs.
+func (l *nativeKernels) form() kernelForm {
+	k := kernelTable{
+		matMulQ8: func(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+			if m <= 0 {
+				return
+			}
+			if !l.q8Ok(w) {
+				matMulQ8Go(dst, a, m, w, bias, s)
+				return
+			}
+			l.matMulQ8(dst, a, m, w, bias, s)
+		},
+		matMulF32: func(dst, a []float32, m int, w *PackedF32, bias []float32) {
+			if m <= 0 {
+				return
+			}
+			_ = a[m*w.K-1]
+			_ = dst[m*w.N-1]
+			np := panels(w.N)
+			parallel(task{op: opMatF32Native, nk: l, dst: dst, a: a, m: m, wf: w, bias: bias}, np, 1+65536/(m*w.K*PanelRows+1))
+		},
+		attention: func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+			v []float32, vStride int, sq, sk, heads, hd int, scores []float32) {
+			if sq <= 0 || sk <= 0 || heads <= 0 {
+				return
+			}
+			_ = scores[heads*sq*sk-1]
+			t := task{op: opAttentionNative, nk: l, att: attnArgs{dst: dst, q: q, k: k, v: v,
+				dstStride: dstStride, qStride: qStride, kStride: kStride, vStride: vStride,
+				sq: sq, sk: sk, hd: hd, scores: scores}}
+			parallel(t, heads, 1+16384/(sq*sk*hd+1))
+		},
+		rowSums: l.corr,
+	}
+	if l.geluTanh != nil {
+		k.geluTanh = func(x []float32) { parallel(task{op: opGELUNative, nk: l, dst: x}, len(x), 16384) }
+	}
+	if l.expSubSum != nil {
+		k.softmaxRows = func(x []float32, m, n int) {
+			if m <= 0 {
+				return
+			}
+			_ = x[m*n-1]
+			parallel(task{op: opSoftmaxNative, nk: l, dst: x, n: n}, m, 1+4096/(n+1))
+		}
+	}
+	return kernelForm{name: nativePrefix + l.name, k: k}
+}
+
+// matMulQ8 is MatMulQ8 through native.q8Panels: quantize in Go (the
 // same QuantizeRow as every form), convert, split the panels over the pool.
-func nativeMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+func (l *nativeKernels) matMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
 	_ = a[m*w.K-1]
 	_ = dst[m*w.N-1]
 	if bias != nil {
@@ -101,22 +151,22 @@ func nativeMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scr
 	if len(w.Data) < panels(w.N)*PanelRows*w.Kp || len(w.Scales) < w.N {
 		panic("kernel: MatMulQ8: packed weight shorter than its sizes")
 	}
-	if native.corr {
+	if l.corr {
 		w.prepareOnce()
 	}
 	s.grow(m*w.Kp, m)
 	for r := 0; r < m; r++ {
 		q := s.Q[r*w.Kp : (r+1)*w.Kp]
-		s.Scale[r] = native.quantize(q[:w.K], a[r*w.K:(r+1)*w.K])
+		s.Scale[r] = l.quantize(q[:w.K], a[r*w.K:(r+1)*w.K])
 		clear(q[w.K:])
 	}
 	qb := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s.Q))), len(s.Q)) // int8 as bytes, for the s8 forms
-	if native.q8Prep != nil {
-		qb = native.q8Prep(&s.native, s.Q)
+	if l.q8Prep != nil {
+		qb = l.q8Prep(&s.native, s.Q)
 	}
 	np := panels(w.N)
 	minPanels := 1 + 65536/(m*w.Kp*PanelRows+1)
-	parallel(task{op: opMatQ8Native, dst: dst, qb: qb, b: s.Scale, m: m, wq: w, bias: bias}, np, minPanels)
+	parallel(task{op: opMatQ8Native, nk: l, dst: dst, qb: qb, b: s.Scale, m: m, wq: w, bias: bias}, np, minPanels)
 }
 
 var corrMu sync.Mutex
@@ -155,11 +205,11 @@ const q8RowBlock = 64
 // attnPool holds per-goroutine packing buffers of nativeAttentionHeads.
 var attnPool = sync.Pool{New: func() any { return new([]float32) }}
 
-// nativeAttentionHeads is attentionHeads through native.gemm: per head,
+// attentionHeads is attentionHeads through l.gemm: per head,
 // K_h is packed into 8-key panels (so Q_h·K_hᵀ is a panel product), the
 // scaled scores go through softmaxRow, then V_h is packed as the weight of
 // P·V_h (8 of its columns per panel).
-func nativeAttentionHeads(a *attnArgs, hlo, hhi int) {
+func (l *nativeKernels) attentionHeads(a *attnArgs, hlo, hhi int) {
 	sq, sk, hd := a.sq, a.sk, a.hd
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	pk, pv := panels(sk), panels(hd)
@@ -188,15 +238,15 @@ func nativeAttentionHeads(a *attnArgs, hlo, hhi int) {
 			}
 		}
 		s := a.scores[h*sq*sk : (h+1)*sq*sk]
-		native.gemm(s, sk, a.q[off:], a.qStride, sq, kp, sk, hd, nil, 0, pk)
+		l.gemm(s, sk, a.q[off:], a.qStride, sq, kp, sk, hd, nil, 0, pk)
 		for i := 0; i < sq; i++ {
 			row := s[i*sk : (i+1)*sk]
 			for j := range row {
 				row[j] *= scale
 			}
-			softmaxRow(row)
+			l.softmaxRow(row)
 		}
-		native.gemm(a.dst[off:], a.dstStride, s, sk, sq, vp, hd, sk, nil, 0, pv)
+		l.gemm(a.dst[off:], a.dstStride, s, sk, sq, vp, hd, sk, nil, 0, pv)
 	}
 	attnPool.Put(bp)
 }
@@ -239,15 +289,20 @@ func expSubSumTail(x []float32, sub float32) float32 {
 	return s
 }
 
-// softmaxRowNative is softmaxRow through native.expSubSum (a float32 sum).
-func softmaxRowNative(row []float32) {
+// softmaxRow is softmaxRow through l.expSubSum (a float32 sum), or
+// softmaxRow itself where the level has no vector exp.
+func (l *nativeKernels) softmaxRow(row []float32) {
+	if l.expSubSum == nil {
+		softmaxRow(row)
+		return
+	}
 	mx := float32(math.Inf(-1))
 	for _, v := range row {
 		if v > mx {
 			mx = v
 		}
 	}
-	inv := 1 / native.expSubSum(row, mx)
+	inv := 1 / l.expSubSum(row, mx)
 	for i := range row {
 		row[i] *= inv
 	}

@@ -73,9 +73,11 @@ func quantizeRowNative(q []int8, a []float32) float32 {
 	return amax / 127
 }
 
-func init() {
+// nativeProbe lists the levels this CPU runs, best first.
+func nativeProbe() []*nativeKernels {
+	var nativeLevels []*nativeKernels
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
-		return
+		return nil
 	}
 	gemm := f32Gemm(f32DotFMA)
 	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, dot32x4: dot32x4AVX2,
@@ -84,17 +86,17 @@ func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI {
 		l := base
 		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avx512vnni", true, prepU8, q8PanelsAVX512, quad
-		nativeLevels = append(nativeLevels, l)
+		nativeLevels = append(nativeLevels, &l)
 	}
 	if cpu.X86.HasAVXVNNI {
 		l := base
 		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avxvnni", true, prepU8, q8Panels4(q8DotAVXVNNI, true, 1, 4), quad
-		nativeLevels = append(nativeLevels, l)
+		nativeLevels = append(nativeLevels, &l)
 	}
 	l := base
 	l.name, l.q8Prep, l.q8Panels, l.q8Ok = "avx2", prepI16, q8Panels4(q8DotAVX2, false, 2, 2), anyQ8
-	nativeLevels = append(nativeLevels, l)
-	pickNative()
+	nativeLevels = append(nativeLevels, &l)
+	return nativeLevels
 }
 
 func q8PanelsAVX512(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, bias []float32, plo, phi int) {

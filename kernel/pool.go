@@ -23,6 +23,9 @@ const (
 	opLayerNorm
 	opMatQ8Native
 	opMatF32Native
+	opAttentionNative
+	opGELUNative
+	opSoftmaxNative
 	opMatQ4
 )
 
@@ -40,6 +43,7 @@ type task struct {
 	qb                 []byte
 	w4                 *PackedQ4
 	s                  *Scratch
+	nk                 *nativeKernels // the native level of the *Native ops
 	m, n               int
 	att                attnArgs
 	eps                float32
@@ -111,9 +115,17 @@ func (t *task) run() {
 	case opSoftmax:
 		softmaxRows(t.dst, t.lo, t.hi, t.n)
 	case opMatQ8Native:
-		native.q8Panels(t.dst, t.qb, t.b, t.m, t.wq, t.bias, t.lo, t.hi)
+		t.nk.q8Panels(t.dst, t.qb, t.b, t.m, t.wq, t.bias, t.lo, t.hi)
 	case opMatF32Native:
-		native.f32Panels(t.dst, t.a, t.m, t.wf, t.bias, t.lo, t.hi)
+		t.nk.f32Panels(t.dst, t.a, t.m, t.wf, t.bias, t.lo, t.hi)
+	case opAttentionNative:
+		t.nk.attentionHeads(&t.att, t.lo, t.hi)
+	case opGELUNative:
+		t.nk.geluTanh(t.dst[t.lo:t.hi])
+	case opSoftmaxNative:
+		for r := t.lo; r < t.hi; r++ {
+			t.nk.softmaxRow(t.dst[r*t.n : (r+1)*t.n])
+		}
 	case opLayerNorm:
 		layerNormRows(t.dst, t.a, t.lo, t.hi, t.n, t.gamma, t.bias, t.eps)
 	}

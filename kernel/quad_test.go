@@ -28,15 +28,15 @@ func TestRowSums128(t *testing.T) {
 // AVX-VNNI), PackQ8 and Prepare (for a PackedQ8 assembled by hand, as model
 // files do) must give MatMulQ8 the row sums, so that the conformance test's
 // simd form exercises matmul_q8x4 (for Kp a multiple of 4; matmul_q8
-// otherwise). The native u8·s8 forms (VNNI) read the same row sums.
+// otherwise).
 func TestSIMDQuadInUse(t *testing.T) {
-	t.Logf("int8 4-wide dot kernel (matmul_q8x4) in use: %v; native row sums: %v", simdQuad, needCorr)
+	t.Logf("MatMulQ8 reads row sums (matmul_q8x4): %v", active.rowSums)
 	for _, k := range []int{4, 6, 7, 768} {
 		w, err := PackQ8(make([]int8, 16*k), make([]float32, 16), 16, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := (simdQuad || needCorr) && w.Kp%4 == 0
+		want := active.rowSums && w.Kp%4 == 0
 		if (w.corr != nil) != want {
 			t.Fatalf("K=%d: PackQ8 made row sums: %v, want %v", k, w.corr != nil, want)
 		}
