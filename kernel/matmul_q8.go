@@ -8,7 +8,11 @@ type Scratch struct {
 	Q     []int8
 	Scale []float32
 
-	native []byte // the native kernels' form of Q (native.go)
+	// the native kernels' forms of the activations (native.go)
+	native []byte
+	q4at   []int8
+	q4sa   []float32
+	q4corr []int32
 }
 
 func (s *Scratch) grow(nq, ns int) {

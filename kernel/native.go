@@ -52,9 +52,12 @@ type nativeKernels struct {
 	// geluTanh is GELUTanh's row form, within the GELU tolerance (nil: Go's).
 	geluTanh func(x []float32)
 
-	// dot32x4 is four exact int32 dot products of 32-element int8
-	// blocks: out[i] = Σ_j a_i[j]·w[j] (the q4 inner product).
-	dot32x4 func(out *[4]int32, a0, a1, a2, a3, w *int8)
+	// q4 is the 4-bit inner product (nil: MatMulQ4 runs Go) over groups
+	// of q4G activation rows; q4U8: it multiplies unsigned weights (Q+8)
+	// and subtracts 8·Σ a.
+	q4   q4Row
+	q4G  int
+	q4U8 bool
 }
 
 // nativeLevels is every level this CPU runs, best first (nativeProbe, in
@@ -124,6 +127,14 @@ func (l *nativeKernels) form() kernelForm {
 			parallel(t, heads, 1+16384/(sq*sk*hd+1))
 		},
 		rowSums: l.corr,
+	}
+	if l.q4 != nil {
+		k.matMulQ4 = func(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+			if m <= 0 {
+				return
+			}
+			l.matMulQ4(dst, a, m, w, bias, s)
+		}
 	}
 	if l.geluTanh != nil {
 		k.geluTanh = func(x []float32) { parallel(task{op: opGELUNative, nk: l, dst: x}, len(x), 16384) }
@@ -421,4 +432,126 @@ func f32Panels(gemm func(dst []float32, ldc int, a []float32, lda, m int, wd []f
 	return func(dst, a []float32, m int, w *PackedF32, bias []float32, plo, phi int) {
 		gemm(dst, w.N, a, w.K, m, w.Data, w.N, w.K, bias, plo, phi)
 	}
+}
+
+// q4Row is a native 4-bit inner product (native_<arch>.s): one unpacked
+// weight row (wq: per block 32 bytes, Q+8 when the level's q4U8, else Q;
+// sw: the block scales as float32) against `groups` groups of q4G
+// activation rows interleaved per k-quad (at), with their block scales
+// (sa) and, for the unsigned forms, corrections 8·Σ_block a (corr), into
+// y[group·q4G + i] with RefMatMulQ4's roundings.
+type q4Row func(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
+
+// q4Scratch is one worker's buffers in a native MatMulQ4.
+type q4Scratch struct {
+	wq []byte
+	sw []float32
+	y  []float32
+}
+
+var q4Pool = sync.Pool{New: func() any { return new(q4Scratch) }}
+
+// matMulQ4 is MatMulQ4 through l.q4: the activations are quantized per
+// block as q4QuantizeBlocks does, then laid out for the kernel (groups of
+// q4G rows interleaved per k-quad); output rows n are split over the
+// pool, each unpacking its weight rows once for all m activation rows.
+func (l *nativeKernels) matMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+	G, nb := l.q4G, w.Blocks
+	kp := nb * Q4Block
+	groups := (m + G - 1) / G
+	s.grow(m*kp, m*nb)
+	for r := 0; r < m; r++ {
+		q4QuantizeBlocks(s.Q[r*kp:(r+1)*kp], s.Scale[r*nb:(r+1)*nb], a[r*w.K:(r+1)*w.K], nb)
+	}
+	at := growInt8(&s.q4at, groups*G*kp)
+	sa := growF32(&s.q4sa, groups*nb*G)
+	corr := growI32(&s.q4corr, groups*nb*G)
+	for g := 0; g < groups; g++ {
+		for i := 0; i < G; i++ {
+			r := g*G + i
+			for b := 0; b < nb; b++ {
+				o := (g*nb + b) * G
+				if r >= m {
+					sa[o+i], corr[o+i] = 0, 0
+					for j := 0; j < Q4Block/4; j++ {
+						copy(at[((g*nb*8+b*8+j)*G+i)*4:][:4], []int8{0, 0, 0, 0})
+					}
+					continue
+				}
+				q := s.Q[r*kp+b*Q4Block : r*kp+(b+1)*Q4Block]
+				var sum int32
+				for j := 0; j < Q4Block/4; j++ {
+					d := at[((g*nb*8+b*8+j)*G+i)*4:][:4]
+					copy(d, q[4*j:4*j+4])
+					sum += int32(q[4*j]) + int32(q[4*j+1]) + int32(q[4*j+2]) + int32(q[4*j+3])
+				}
+				sa[o+i] = s.Scale[r*nb+b]
+				if l.q4U8 {
+					corr[o+i] = 8 * sum
+				} else {
+					corr[o+i] = 0
+				}
+			}
+		}
+	}
+	parallel(task{op: opMatQ4Native, nk: l, dst: dst, m: m, w4: w, bias: bias, qa: at, b: sa, c32: corr}, w.N, max(1, 8192/(m*kp+1)))
+}
+
+// q4Rows computes outputs [n0, n1) of a native MatMulQ4 (see matMulQ4).
+func (l *nativeKernels) q4Rows(dst []float32, m int, w *PackedQ4, bias []float32, at []int8, sa []float32, corr []int32, n0, n1 int) {
+	G, nb := l.q4G, w.Blocks
+	groups := (m + G - 1) / G
+	_ = at[groups*G*nb*Q4Block-1]
+	_ = sa[groups*nb*G-1]
+	_ = corr[groups*nb*G-1]
+	sc := q4Pool.Get().(*q4Scratch)
+	wq := growBytes(&sc.wq, nb*Q4Block)
+	sw := growF32(&sc.sw, nb)
+	y := growF32(&sc.y, groups*G)
+	off := byte(0)
+	if !l.q4U8 {
+		off = 8
+	}
+	for n := n0; n < n1; n++ {
+		row := w.Data[n*nb*16 : (n+1)*nb*16]
+		for i, v := range row {
+			wq[2*i], wq[2*i+1] = v&15-off, v>>4-off
+		}
+		for b := range sw {
+			sw[b] = HalfBitsToFloat32(w.Scales[n*nb+b])
+		}
+		l.q4(&y[0], &wq[0], &sw[0], &at[0], &sa[0], &corr[0], groups, nb)
+		for r := 0; r < m; r++ {
+			v := y[r]
+			if bias != nil {
+				v = float32(v + bias[n])
+			}
+			dst[r*w.N+n] = v
+		}
+	}
+	q4Pool.Put(sc)
+}
+
+func growInt8(buf *[]int8, n int) []int8 {
+	if cap(*buf) < n {
+		*buf = make([]int8, n)
+	}
+	*buf = (*buf)[:n]
+	return *buf
+}
+
+func growF32(buf *[]float32, n int) []float32 {
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	*buf = (*buf)[:n]
+	return *buf
+}
+
+func growI32(buf *[]int32, n int) []int32 {
+	if cap(*buf) < n {
+		*buf = make([]int32, n)
+	}
+	*buf = (*buf)[:n]
+	return *buf
 }

@@ -22,7 +22,10 @@ func q8DotAVX2(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, np int)
 func f32DotFMA(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, k int)
 
 //go:noescape
-func dot32x4AVX2(out *[4]int32, a0, a1, a2, a3, w *int8)
+func q4RowAVX512(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
+
+//go:noescape
+func q4RowAVX2(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
 
 //go:noescape
 func expSubSumAVX2(x *float32, n int, sub float32) float32
@@ -80,12 +83,13 @@ func nativeProbe() []*nativeKernels {
 		return nil
 	}
 	gemm := f32Gemm(f32DotFMA)
-	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, dot32x4: dot32x4AVX2,
+	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, q4: q4RowAVX2, q4G: 8, q4U8: true,
 		quantize: quantizeRowNative, expSubSum: expSubSumNative, geluTanh: geluTanhNative}
 	quad := func(w *PackedQ8) bool { return w.Kp%4 == 0 }
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI {
 		l := base
 		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avx512vnni", true, prepU8, q8PanelsAVX512, quad
+		l.q4, l.q4G = q4RowAVX512, 16
 		nativeLevels = append(nativeLevels, &l)
 	}
 	if cpu.X86.HasAVXVNNI {

@@ -250,47 +250,6 @@ fmaLoop:
 	VZEROUPPER
 	RET
 
-// func dot32x4AVX2(out *[4]int32, a0, a1, a2, a3, w *int8)
-// Four exact dot products of 32 int8 values with one 32-value block w.
-TEXT ·dot32x4AVX2(SB), NOSPLIT, $0-48
-	MOVQ w+40(FP), DX
-	VPMOVSXBW (DX), Y4
-	VPMOVSXBW 16(DX), Y5
-	MOVQ a0+8(FP), R8
-	VPMOVSXBW (R8), Y0
-	VPMOVSXBW 16(R8), Y1
-	VPMADDWD Y4, Y0, Y0
-	VPMADDWD Y5, Y1, Y1
-	VPADDD Y1, Y0, Y0
-	MOVQ a1+16(FP), R8
-	VPMOVSXBW (R8), Y1
-	VPMOVSXBW 16(R8), Y2
-	VPMADDWD Y4, Y1, Y1
-	VPMADDWD Y5, Y2, Y2
-	VPADDD Y2, Y1, Y1
-	MOVQ a2+24(FP), R8
-	VPMOVSXBW (R8), Y2
-	VPMOVSXBW 16(R8), Y3
-	VPMADDWD Y4, Y2, Y2
-	VPMADDWD Y5, Y3, Y3
-	VPADDD Y3, Y2, Y2
-	MOVQ a3+32(FP), R8
-	VPMOVSXBW (R8), Y3
-	VPMOVSXBW 16(R8), Y6
-	VPMADDWD Y4, Y3, Y3
-	VPMADDWD Y5, Y6, Y6
-	VPADDD Y6, Y3, Y3
-	// horizontal sums: Y0..Y3 → 4 int32
-	VPHADDD Y1, Y0, Y0
-	VPHADDD Y3, Y2, Y2
-	VPHADDD Y2, Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPADDD X1, X0, X0
-	MOVQ out+0(FP), DI
-	VMOVDQU X0, (DI)
-	VZEROUPPER
-	RET
-
 // Constants of the vector row operations, each repeated 8 times (one ymm).
 DATA rowC<>+0(SB)/8, $0x42b0000042b00000
 DATA rowC<>+8(SB)/8, $0x42b0000042b00000
@@ -494,5 +453,129 @@ quantLoop:
 	ADDQ $8, DI
 	DECQ CX
 	JNZ quantLoop
+	VZEROUPPER
+	RET
+
+// func q4RowAVX512(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
+// One 4-bit weight row (wq: its values +8 as bytes, sw: its block scales)
+// against groups of 16 activation rows interleaved per k-quad (at: for each
+// quad, 16 rows × 4 bytes; sa, corr: per block, 16 rows' scales and
+// 8·Σ_block a): per row, y = Σ_b float32(acc_b − corr_b)·float32(sa_b·sw_b),
+// summed block by block in order, as RefMatMulQ4.
+TEXT ·q4RowAVX512(SB), NOSPLIT, $0-64
+	MOVQ y+0(FP), DI
+	MOVQ at+24(FP), SI
+	MOVQ sa+32(FP), R8
+	MOVQ corr+40(FP), R9
+	MOVQ groups+48(FP), R10
+q4g512:
+	MOVQ wq+8(FP), DX
+	MOVQ sw+16(FP), BX
+	MOVQ blocks+56(FP), CX
+	VPXORD Z0, Z0, Z0
+q4b512:
+	VPBROADCASTD 0(DX), Z2
+	VPXORD Z1, Z1, Z1
+	VPDPBUSD 0(SI), Z2, Z1
+	VPBROADCASTD 4(DX), Z3
+	VPXORD Z4, Z4, Z4
+	VPDPBUSD 64(SI), Z3, Z4
+	VPBROADCASTD 8(DX), Z2
+	VPDPBUSD 128(SI), Z2, Z1
+	VPBROADCASTD 12(DX), Z3
+	VPDPBUSD 192(SI), Z3, Z4
+	VPBROADCASTD 16(DX), Z2
+	VPDPBUSD 256(SI), Z2, Z1
+	VPBROADCASTD 20(DX), Z3
+	VPDPBUSD 320(SI), Z3, Z4
+	VPBROADCASTD 24(DX), Z2
+	VPDPBUSD 384(SI), Z2, Z1
+	VPBROADCASTD 28(DX), Z3
+	VPDPBUSD 448(SI), Z3, Z4
+	VPADDD Z4, Z1, Z1
+	VPSUBD (R9), Z1, Z1
+	VCVTDQ2PS Z1, Z1
+	VBROADCASTSS (BX), Z3
+	VMULPS (R8), Z3, Z3
+	VMULPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+	ADDQ $32, DX
+	ADDQ $4, BX
+	ADDQ $512, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	DECQ CX
+	JNZ q4b512
+	VMOVUPS Z0, (DI)
+	ADDQ $64, DI
+	DECQ R10
+	JNZ q4g512
+	VZEROUPPER
+	RET
+
+DATA ones16<>+0(SB)/8, $0x0001000100010001
+DATA ones16<>+8(SB)/8, $0x0001000100010001
+DATA ones16<>+16(SB)/8, $0x0001000100010001
+DATA ones16<>+24(SB)/8, $0x0001000100010001
+GLOBL ones16<>(SB), RODATA|NOPTR, $32
+
+// func q4RowAVX2(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
+// q4RowAVX512 for groups of 8 rows: VPMADDUBSW (u8 weights ≤ 15 times
+// int8: each int16 pair sum ≤ 3810, eight of them ≤ 30480, no
+// saturation), then VPMADDWD by ones into int32: exact.
+TEXT ·q4RowAVX2(SB), NOSPLIT, $0-64
+	MOVQ y+0(FP), DI
+	MOVQ at+24(FP), SI
+	MOVQ sa+32(FP), R8
+	MOVQ corr+40(FP), R9
+	MOVQ groups+48(FP), R10
+	VMOVDQU ones16<>(SB), Y15
+q4g2:
+	MOVQ wq+8(FP), DX
+	MOVQ sw+16(FP), BX
+	MOVQ blocks+56(FP), CX
+	VXORPS Y0, Y0, Y0
+q4b2:
+	VPBROADCASTD 0(DX), Y2
+	VPMADDUBSW 0(SI), Y2, Y1
+	VPBROADCASTD 4(DX), Y3
+	VPMADDUBSW 32(SI), Y3, Y4
+	VPBROADCASTD 8(DX), Y2
+	VPMADDUBSW 64(SI), Y2, Y5
+	VPBROADCASTD 12(DX), Y3
+	VPMADDUBSW 96(SI), Y3, Y6
+	VPADDW Y4, Y1, Y1
+	VPADDW Y6, Y5, Y5
+	VPBROADCASTD 16(DX), Y2
+	VPMADDUBSW 128(SI), Y2, Y4
+	VPBROADCASTD 20(DX), Y3
+	VPMADDUBSW 160(SI), Y3, Y6
+	VPADDW Y4, Y1, Y1
+	VPADDW Y6, Y5, Y5
+	VPBROADCASTD 24(DX), Y2
+	VPMADDUBSW 192(SI), Y2, Y4
+	VPBROADCASTD 28(DX), Y3
+	VPMADDUBSW 224(SI), Y3, Y6
+	VPADDW Y4, Y1, Y1
+	VPADDW Y6, Y5, Y5
+	VPADDW Y5, Y1, Y1
+	VPMADDWD Y15, Y1, Y1
+	VPSUBD (R9), Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VBROADCASTSS (BX), Y3
+	VMULPS (R8), Y3, Y3
+	VMULPS Y3, Y1, Y1
+	VADDPS Y1, Y0, Y0
+	ADDQ $32, DX
+	ADDQ $4, BX
+	ADDQ $256, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ q4b2
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	DECQ R10
+	JNZ q4g2
 	VZEROUPPER
 	RET

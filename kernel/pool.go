@@ -26,6 +26,7 @@ const (
 	opAttentionNative
 	opGELUNative
 	opSoftmaxNative
+	opMatQ4Native
 	opMatQ4
 )
 
@@ -41,6 +42,7 @@ type task struct {
 	wq                 *PackedQ8
 	qa                 []int8
 	qb                 []byte
+	c32                []int32
 	w4                 *PackedQ4
 	s                  *Scratch
 	nk                 *nativeKernels // the native level of the *Native ops
@@ -122,6 +124,8 @@ func (t *task) run() {
 		t.nk.attentionHeads(&t.att, t.lo, t.hi)
 	case opGELUNative:
 		t.nk.geluTanh(t.dst[t.lo:t.hi])
+	case opMatQ4Native:
+		t.nk.q4Rows(t.dst, t.m, t.w4, t.bias, t.qa, t.b, t.c32, t.lo, t.hi)
 	case opSoftmaxNative:
 		for r := t.lo; r < t.hi; r++ {
 			t.nk.softmaxRow(t.dst[r*t.n : (r+1)*t.n])
