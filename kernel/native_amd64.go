@@ -1,6 +1,10 @@
 package kernel
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // The amd64 levels, best first: AVX-512 VNNI (two panels per 512-bit
 // VPDPBUSD, eight rows), AVX-VNNI (VEX VPDPBUSD, one panel, four rows),
@@ -13,7 +17,26 @@ import "golang.org/x/sys/cpu"
 func q8DotAVXVNNI(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, nq int)
 
 //go:noescape
-func q8DotAVX512(acc *[8][2 * PanelRows]int32, a *[8]*byte, w0, w1 *int8, nq int)
+func q8DotAVX512(acc *[8][2 * PanelRows]int32, a *[8]*byte, w0, w1 *int8, nq int, st *q8Store)
+
+// q8Store is where q8DotAVX512 finishes eight rows of two full panels
+// itself (field offsets are the assembly's: dst 0, sa 64, corr 96,
+// scales 104, bias 112).
+type q8Store struct {
+	dst    [8]*float32
+	sa     [8]float32
+	corr   *int32
+	scales *float32
+	bias   *float32
+}
+
+// negZero16 is the bias of a product without one (see q8DotAVX512).
+var negZero16 = func() (z [2 * PanelRows]float32) {
+	for i := range z {
+		z[i] = float32(math.Copysign(0, -1))
+	}
+	return
+}()
 
 //go:noescape
 func q8DotAVX2(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, np int)
@@ -107,18 +130,39 @@ func q8PanelsAVX512(dst []float32, qa []byte, sa []float32, m int, w *PackedQ8, 
 	Kp, N := w.Kp, w.N
 	_ = qa[m*Kp-1]
 	_ = w.Data[phi*Kp*PanelRows-1]
+	_ = dst[m*N-1]
+	_ = sa[m-1]
+	_ = w.corr[N-1]
 	var acc [8][2 * PanelRows]int32
 	var ptr [8]*byte
+	var st q8Store
 	for r0 := 0; r0 < m; r0 += q8RowBlock {
 		r1 := min(r0+q8RowBlock, m)
 		for p := plo; p < phi; p += 2 {
 			p1 := min(p+1, phi-1) // an odd last panel pairs with itself
 			w0, w1 := &w.Data[p*Kp*PanelRows], &w.Data[p1*Kp*PanelRows]
+			full := p1 == p+1 && (p+2)*PanelRows <= N
+			if full {
+				n0 := p * PanelRows
+				st.corr, st.scales = &w.corr[n0:][:2*PanelRows][0], &w.Scales[n0:][:2*PanelRows][0]
+				st.bias = &negZero16[0]
+				if bias != nil {
+					st.bias = &bias[n0:][:2*PanelRows][0]
+				}
+			}
 			for r := r0; r < r1; r += 8 {
 				for i := range ptr {
 					ptr[i] = &qa[min(r+i, r1-1)*Kp]
 				}
-				q8DotAVX512(&acc, &ptr, w0, w1, Kp/4)
+				if full && r+8 <= r1 {
+					for i := range st.dst {
+						st.dst[i] = &dst[(r+i)*N+p*PanelRows]
+						st.sa[i] = sa[r+i]
+					}
+					q8DotAVX512(&acc, &ptr, w0, w1, Kp/4, &st)
+					continue
+				}
+				q8DotAVX512(&acc, &ptr, w0, w1, Kp/4, nil)
 				for i := 0; i < 8 && r+i < r1; i++ {
 					drow := dst[(r+i)*N : (r+i+1)*N]
 					storeQ8Native(drow, (*[PanelRows]int32)(acc[i][:PanelRows]), w.corr, sa[r+i], w.Scales, p, bias)

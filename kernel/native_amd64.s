@@ -64,9 +64,13 @@ avxvnniLoop:
 	VZEROUPPER
 	RET
 
-// func q8DotAVX512(acc *[8][16]int32, a *[8]*byte, w0, w1 *int8, nq int)
-// Two panels at once (w0 in lanes 0-7, w1 in 8-15), eight u8 rows.
-TEXT ·q8DotAVX512(SB), NOSPLIT, $0-40
+// func q8DotAVX512(acc *[8][16]int32, a *[8]*byte, w0, w1 *int8, nq int, st *q8Store)
+// Two panels at once (w0 in lanes 0-7, w1 in 8-15), eight u8 rows. With
+// st nil the sums go to acc; otherwise each row i is finished as
+// storeQ8Native does, y = float32(float32(acc−corr)·float32(sa_i·scale)) +
+// bias (bias −0 when there is none: y + −0 = y, signed zeros too), and
+// its 16 outputs stored at st.dst[i].
+TEXT ·q8DotAVX512(SB), NOSPLIT, $0-48
 	MOVQ a+8(FP), SI
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
@@ -121,6 +125,82 @@ avx512Loop:
 	ADDQ $4, R15
 	DECQ CX
 	JNZ avx512Loop
+	MOVQ st+40(FP), AX
+	TESTQ AX, AX
+	JZ avx512Acc
+	MOVQ 96(AX), BX
+	VMOVDQU32 (BX), Z25
+	MOVQ 104(AX), BX
+	VMOVUPS (BX), Z26
+	MOVQ 112(AX), BX
+	VMOVUPS (BX), Z27
+	VPSUBD Z25, Z0, Z0
+	VCVTDQ2PS Z0, Z0
+	VBROADCASTSS 64(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z0, Z0
+	VADDPS Z27, Z0, Z0
+	MOVQ 0(AX), BX
+	VMOVUPS Z0, (BX)
+	VPSUBD Z25, Z1, Z1
+	VCVTDQ2PS Z1, Z1
+	VBROADCASTSS 68(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z1, Z1
+	VADDPS Z27, Z1, Z1
+	MOVQ 8(AX), BX
+	VMOVUPS Z1, (BX)
+	VPSUBD Z25, Z2, Z2
+	VCVTDQ2PS Z2, Z2
+	VBROADCASTSS 72(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z2, Z2
+	VADDPS Z27, Z2, Z2
+	MOVQ 16(AX), BX
+	VMOVUPS Z2, (BX)
+	VPSUBD Z25, Z3, Z3
+	VCVTDQ2PS Z3, Z3
+	VBROADCASTSS 76(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z3, Z3
+	VADDPS Z27, Z3, Z3
+	MOVQ 24(AX), BX
+	VMOVUPS Z3, (BX)
+	VPSUBD Z25, Z4, Z4
+	VCVTDQ2PS Z4, Z4
+	VBROADCASTSS 80(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z4, Z4
+	VADDPS Z27, Z4, Z4
+	MOVQ 32(AX), BX
+	VMOVUPS Z4, (BX)
+	VPSUBD Z25, Z5, Z5
+	VCVTDQ2PS Z5, Z5
+	VBROADCASTSS 84(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z5, Z5
+	VADDPS Z27, Z5, Z5
+	MOVQ 40(AX), BX
+	VMOVUPS Z5, (BX)
+	VPSUBD Z25, Z6, Z6
+	VCVTDQ2PS Z6, Z6
+	VBROADCASTSS 88(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z6, Z6
+	VADDPS Z27, Z6, Z6
+	MOVQ 48(AX), BX
+	VMOVUPS Z6, (BX)
+	VPSUBD Z25, Z7, Z7
+	VCVTDQ2PS Z7, Z7
+	VBROADCASTSS 92(AX), Z28
+	VMULPS Z26, Z28, Z28
+	VMULPS Z28, Z7, Z7
+	VADDPS Z27, Z7, Z7
+	MOVQ 56(AX), BX
+	VMOVUPS Z7, (BX)
+	VZEROUPPER
+	RET
+avx512Acc:
 	MOVQ acc+0(FP), DI
 	VMOVDQU32 Z0, 0(DI)
 	VMOVDQU32 Z1, 64(DI)
