@@ -435,6 +435,17 @@ export class SigLIP {
   }
 
   /**
+   * The input ids the model embeds for each text (its tokenizer and the
+   * text pipeline stored in the model file): an array of rows of ids, each
+   * padded to the model's text length. For checking against a reference
+   * tokenizer; embedText does not need it.
+   */
+  async tokenize(texts) {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('tokenize takes an array of strings');
+    return this._call('tokenize', { texts });
+  }
+
+  /**
    * Embeds text: a string gives one Float32Array, an array gives an array.
    * Embeddings are cached per model, so repeated labels cost nothing.
    */

@@ -13,6 +13,7 @@
 //      embedImages {handle, images: [{kind:'encoded', bytes} | {kind:'rgba', rgba, width, height}
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
 //      embedTexts {handle, texts} → {data, dim};
+//      tokenize {handle, texts} → [[id, ...], ...] (the ids embedTexts uses);
 //      decodeImage {image} → {rgb, width, height} (the RGB the engine sees);
 //      imageHeader {bytes} → {format, width, height} (checked against the limits);
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
@@ -251,6 +252,7 @@ export function createHost() {
       case 'decodeImage': return decodeImage(api, msg.image);
       case 'imageHeader': return api.imageHeader(msg.bytes);
       case 'embedTexts': return api.embedTexts(msg.handle, msg.texts);
+      case 'tokenize': return api.tokenize(msg.handle, msg.texts);
       case 'scores': return api.scores(msg.handle, msg.images, msg.texts, msg.dim);
       default: throw new Error(`unknown op ${msg.op}`);
     }
