@@ -39,7 +39,7 @@ func openEngine(data []byte) (engine, error) {
 	}
 	cfg := m.Config
 	tokBytes, tokKind := f.Tokenizer()
-	tok, err := tokenizer.Load(tokBytes)
+	tok, err := tokenizer.LoadWithText(tokBytes, f.Text) // the text pipeline stored by the converter
 	if err != nil {
 		return nil, fmt.Errorf("model file: tokenizer (%s): %w", tokKind, err)
 	}
@@ -59,7 +59,7 @@ func openEngine(data []byte) (engine, error) {
 		file: f, m: m, tok: tok, plan: plan,
 		pre:    imageproc.NewPreprocessor(proc),
 		pixels: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize),
-		seq:    cfg.TextConfig.MaxPositionEmbeddings,
+		seq:    tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings),
 		info: modelInfo{
 			ImageSize:     v.ImageSize,
 			EmbedDim:      cfg.EmbedDim(),

@@ -85,6 +85,9 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", err
 	}
+	if opt.Text, err = textPipeline(dir, tok, cfg); err != nil { // convert_text.go
+		return 0, "", err
+	}
 	ck, err := openCheckpoint(dir)
 	if err != nil {
 		return 0, "", err

@@ -138,7 +138,14 @@ func isModelFile(path string) bool {
 
 // modelFileTokenizers keeps the tokenizer carried inside a loaded model
 // file, for --text without --tokenizer.
-var modelFileTokenizers = map[string][]byte{}
+var modelFileTokenizers = map[string]modelFileTokenizer{}
+
+// modelFileTokenizer is a model file's tokenizer and its stored text
+// pipeline (modelfile.MetaText).
+type modelFileTokenizer struct {
+	tok  []byte
+	text string
+}
 
 func loadModelFile(path string) (*model.Model, error) {
 	b, err := os.ReadFile(path)
@@ -150,7 +157,7 @@ func loadModelFile(path string) (*model.Model, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if tok, _ := f.Tokenizer(); len(tok) > 0 {
-		modelFileTokenizers[path] = tok
+		modelFileTokenizers[path] = modelFileTokenizer{tok, f.Text}
 	}
 	modelFilePreprocessors[path] = f.Preprocessor()
 	return m, nil
@@ -161,11 +168,11 @@ func loadModelFile(path string) (*model.Model, error) {
 // tokenizer.json beside the model.
 func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int32, error) {
 	if tok, ok := modelFileTokenizers[modelPath]; ok && tokPath == "" {
-		t, err := tokenizer.Load(tok)
+		t, err := tokenizer.LoadWithText(tok.tok, tok.text)
 		if err != nil {
 			return nil, fmt.Errorf("%s: tokenizer inside the model file: %v", modelPath, err)
 		}
-		return t.EncodeBatch(texts, maxLen)
+		return t.EncodeBatch(texts, t.SeqLen(maxLen))
 	}
 	if tokPath == "" && modelPath != "" {
 		dir := modelPath
