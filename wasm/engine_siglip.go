@@ -103,6 +103,11 @@ func (e *siglipEngine) EmbedImageEncoded(data []byte) ([]float32, error) {
 	return e.embedRGB(imageproc.ToRGB(img))
 }
 
+func (e *siglipEngine) Tokenize(texts []string) ([]int32, int, error) {
+	ids, err := e.tok.EncodeBatch(texts, e.seq)
+	return ids, e.seq, err
+}
+
 func (e *siglipEngine) EmbedTexts(texts []string) ([][]float32, error) {
 	d := e.info.EmbedDim
 	out := make([][]float32, 0, len(texts))
