@@ -1,0 +1,90 @@
+package gptq
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/safetensors"
+)
+
+// formulaSource serves the reference formula weights of a config.
+type formulaSource map[string][]int
+
+func (fs formulaSource) Tensor(name string) ([]int, []float32, error) {
+	shape, ok := fs[name]
+	if !ok {
+		return nil, nil, fmt.Errorf("no tensor %q", name)
+	}
+	return shape, model.FormulaTensor(name, shape...), nil
+}
+
+// TestCalibrateSpeed times a whole calibration (the q4 conversion's GPTQ
+// part) of the base-256 (SIGLIP_GPTQ_SPEED=full) or large-256
+// (SIGLIP_GPTQ_SPEED=large) architecture on formula weights: wall and CPU
+// time, peak memory. Not a CI test: minutes, and gigabytes for large.
+func TestCalibrateSpeed(t *testing.T) {
+	which := os.Getenv("SIGLIP_GPTQ_SPEED")
+	if which == "" {
+		t.Skip("set SIGLIP_GPTQ_SPEED=full or large")
+	}
+	cfg := readRef(t, which+"/config.json")
+	specs, err := modelfile.Specs(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := formulaSource{}
+	for _, s := range specs {
+		src[s.Name] = s.HFShape
+	}
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	res, err := CalibrateDefault(cfg, readRef(t, "tokenizer/xlnet-base-cased-spiece.model"), src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t.Logf("%s: %d Linears calibrated in %v wall, %.1f s CPU, peak RSS %.2f GB; median error ratio ×%.3f",
+		which, len(res.Stats), time.Since(start).Round(time.Second), cpuSeconds()-cpu0, float64(ru.Maxrss)/(1<<20), res.MedianRatio())
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// TestCalibrateReproducible: two calibrations of the same weights on the
+// same inputs give the same blocks, byte for byte (the parallel parts
+// split work, never a sum).
+func TestCalibrateReproducible(t *testing.T) {
+	cfg := readRef(t, "tiny/config.json")
+	st, err := safetensors.Parse(readRef(t, "tiny/model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := modelfile.FromSafetensors(st)
+	tok := readRef(t, "tokenizer/xlnet-base-cased-spiece.model")
+	var runs [2]*Result
+	for i := range runs {
+		if runs[i], err = CalibrateDefault(cfg, tok, src, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, a := range runs[0].packed {
+		b := runs[1].packed[name]
+		if b == nil || !bytes.Equal(a.Data, b.Data) || !slices.Equal(a.Scales, b.Scales) {
+			t.Fatalf("%s: two calibrations differ", name)
+		}
+	}
+	if len(runs[0].packed) == 0 || len(runs[0].packed) != len(runs[1].packed) {
+		t.Fatalf("calibrated %d and %d Linears", len(runs[0].packed), len(runs[1].packed))
+	}
+}
