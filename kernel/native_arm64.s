@@ -132,8 +132,9 @@ neonLoop:
 	VST1.P [V14.S4], 16(R0)
 	RET
 
-// func f32DotNEON(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int)
-TEXT ·f32DotNEON(SB), NOSPLIT, $0-40
+// func f32DotNEON(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int, st *f32Store)
+// (st is unused: the Go driver passes nil and stores.)
+TEXT ·f32DotNEON(SB), NOSPLIT, $0-48
 	MOVD a+8(FP), R1
 	MOVD w0+16(FP), R2
 	MOVD w1+24(FP), R3
