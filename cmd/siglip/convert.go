@@ -15,6 +15,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 func init() {
@@ -109,7 +110,7 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", err
 	}
-	werr := modelfile.WriteOptions(f, cfg, tok, kind, src, scheme, opt)
+	werr := modelfile.WriteOptions(f, weights.Specs, cfg, tok, kind, src, scheme, opt)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -18,7 +19,7 @@ import (
 func formulaSnapshot(t *testing.T, cfg []byte, spiece []byte) string {
 	t.Helper()
 	dir := t.TempDir()
-	specs, err := modelfile.Specs(cfg)
+	specs, err := weights.Specs(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

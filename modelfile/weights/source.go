@@ -12,7 +12,7 @@ import (
 // model from it. data must outlive the model and must not be modified: the
 // quantized weights are views into it.
 func Load(data []byte) (*model.Model, *modelfile.File, error) {
-	f, err := modelfile.Open(data)
+	f, err := Open(data)
 	if err != nil {
 		return nil, nil, err
 	}
