@@ -4,12 +4,19 @@
 // square of the model's image_size (aspect not kept, no crop) → rescale by 1/255
 // → normalise with mean 0.5, std 0.5, channel-first [3,N,N] float32.
 //
+// Those are SigLIP's defaults. A model's own preprocessor_config.json
+// (ParsePreprocessorConfig → Processing, stored in its model file) may say
+// otherwise: resample 2 (PIL bilinear, antialiased: SigLIP 2) or 3
+// (bicubic), do_rescale / rescale_factor, do_normalize, image_mean /
+// image_std per channel; NewPreprocessor applies them with transformers'
+// arithmetic. Values outside that are refused, never approximated.
+//
 // Exactness: for lossless inputs (PNG, BMP, GIF, lossless WebP, raw RGBA) and
 // for JPEG the resized uint8 array is bit-identical to PIL's and the pixel
-// values are bit-identical to transformers'. ResizeBicubic is a faithful port
-// of Pillow's libImaging/Resample.c (double-precision coefficients normalised
-// to 22-bit fixed point, horizontal pass on only the rows the vertical pass
-// needs, uint8 clipping between passes).
+// values are bit-identical to transformers' (bicubic and bilinear). Resize is
+// a faithful port of Pillow's libImaging/Resample.c (double-precision
+// coefficients normalised to 22-bit fixed point, horizontal pass on only the
+// rows the vertical pass needs, uint8 clipping between passes).
 //
 // JPEG decodes to libjpeg-turbo's pixels (PIL's decoder): ljpeg, a fork of
 // Go's image/jpeg, runs libjpeg's accurate integer IDCT, and ToRGB replays

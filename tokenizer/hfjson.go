@@ -292,13 +292,17 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 // sniffModelType returns model.type of a tokenizer.json ("" when it cannot
 // tell), decoding the top level only and skipping every other value.
 func sniffModelType(data []byte) string {
-	var f struct {
-		Model struct {
-			Type string `json:"type"`
-		} `json:"model"`
-	}
-	if json.Unmarshal(data, &f) != nil {
+	top, err := objectMembers(data)
+	if err != nil {
 		return ""
 	}
-	return f.Model.Type
+	mm, err := objectMembers(top["model"])
+	if err != nil {
+		return ""
+	}
+	var typ string
+	if json.Unmarshal(mm["type"], &typ) != nil {
+		return ""
+	}
+	return typ
 }

@@ -7,7 +7,9 @@
 // Protocol (one request at a time per model is enough; requests queue):
 //   → {id, op, ...args}
 //   ← {id, ok: true, result} | {id, ok: false, error: "message"}
-// ops: load {bytes} → {handle, info}; unload {handle};
+// ops: loadBegin {size, threads} → {loader}; loadPiece {loader, bytes} (in
+//      order; Go copies each into the file's one buffer); loadAbort {loader};
+//      load {loader} → {handle, info}; unload {handle};
 //      embedImages {handle, images: [{kind:'encoded', bytes} | {kind:'rgba', rgba, width, height}
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
 //      embedTexts {handle, texts} → {data, dim};
@@ -18,7 +20,7 @@
 import './dist/wasm_exec.js';
 
 // Must equal bindingVersion in wasm/engine.go.
-const BINDING_VERSION = 2;
+const BINDING_VERSION = 3;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node &&
   typeof WorkerGlobalScope === 'undefined';
@@ -236,8 +238,11 @@ export function createHost() {
   async function run(msg) {
     const { api, runtime } = await ensure(msg.threads);
     switch (msg.op) {
+      case 'loadBegin': return { loader: await api.loadBegin(msg.size) };
+      case 'loadPiece': return api.loadPiece(msg.loader, msg.bytes);
+      case 'loadAbort': return api.loadAbort(msg.loader);
       case 'load': {
-        const handle = await api.load(msg.bytes);
+        const handle = await api.load(msg.loader);
         const info = await api.info(handle);
         return { handle, info: { ...info, ...runtime } };
       }
