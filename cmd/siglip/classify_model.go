@@ -21,7 +21,8 @@ type appModel struct {
 	path, sha256 string
 	m            *model.Model
 	tok          *tokenizer.Tokenizer
-	seq          int // token ids per text
+	seq          int                  // token ids per text
+	proc         imageproc.Processing // the model's preprocessing (its preprocessor_config)
 }
 
 // textChunk bounds how many texts are embedded at once (labels, queries).
@@ -51,9 +52,13 @@ func openAppModel(path string) (*appModel, error) {
 	if m.Vision == nil || m.Text == nil {
 		return nil, fmt.Errorf("%s: needs both towers", path)
 	}
+	proc, err := imageproc.ParsePreprocessorConfig(f.Preprocessor(), m.Config.VisionConfig.ImageSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: preprocessing stored in the model file: %v", path, err)
+	}
 	sum := sha256.Sum256(b)
 	return &appModel{path: path, sha256: hex.EncodeToString(sum[:]), m: m, tok: tok,
-		seq: tok.SeqLen(m.Config.TextConfig.MaxPositionEmbeddings)}, nil
+		seq: tok.SeqLen(m.Config.TextConfig.MaxPositionEmbeddings), proc: proc}, nil
 }
 
 // embedTexts returns the L2-normalised embeddings [len(texts)][D], computed
@@ -85,7 +90,7 @@ func (a *appModel) embedTexts(texts []string) ([]float32, error) {
 type imageEmbedder struct {
 	a    *appModel
 	plan *model.Plan
-	pre  imageproc.Preprocessor
+	pre  *imageproc.Preprocessor
 	px   []float32
 }
 
@@ -95,7 +100,7 @@ func (a *appModel) newImageEmbedder() (*imageEmbedder, error) {
 		return nil, err
 	}
 	v := a.m.Config.VisionConfig
-	return &imageEmbedder{a: a, plan: p, pre: imageproc.Preprocessor{Size: v.ImageSize},
+	return &imageEmbedder{a: a, plan: p, pre: imageproc.NewPreprocessor(a.proc),
 		px: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize)}, nil
 }
 
