@@ -219,6 +219,10 @@ export class SigLIP {
    * 1 = single-threaded). More than one needs a cross-origin-isolated page
    * (COOP/COEP headers); otherwise it runs on one thread. info.threads says
    * what it got.
+   * options.backend: 'auto' (default: WebGPU where an adapter exists and a
+   * short calibration says it is faster), 'webgpu' or 'wasm'. info.backend
+   * says which runs the towers, info.backendReason why, info.calibration
+   * the timings 'auto' compared.
    */
   static async load(source, options = {}) {
     const { onProgress } = options;
@@ -229,7 +233,8 @@ export class SigLIP {
       // Copy: the caller's buffer must stay usable, and the copy is
       // transferred (moved, not cloned) into the worker.
       const own = bytes.slice();
-      const { handle, info } = await ch.call('load', { bytes: own, threads: options.threads }, [own.buffer]);
+      const { handle, info } = await ch.call('load', { bytes: own, threads: options.threads,
+        backend: options.backend ?? 'auto', gpuOptions: options.gpuOptions }, [own.buffer]);
       onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'ready' });
       return new SigLIP(ch, handle, info);
     } catch (err) {
@@ -248,9 +253,12 @@ export class SigLIP {
     this.stats = { textCacheHits: 0, textCacheMisses: 0 };
   }
 
-  _call(op, args, transfer) {
-    if (!this._ch) return Promise.reject(new Error('this model has been disposed'));
-    return this._ch.call(op, { handle: this._handle, ...args }, transfer);
+  async _call(op, args, transfer) {
+    if (!this._ch) throw new Error('this model has been disposed');
+    const r = await this._ch.call(op, { handle: this._handle, ...args }, transfer);
+    // The worker's WebGPU backend fell back to wasm (webgpu/backend.mjs).
+    if (r?.backendInfo) this.info = Object.freeze({ ...this.info, ...r.backendInfo });
+    return r;
   }
 
   /** Embeds one image; returns its L2-normalised embedding. */

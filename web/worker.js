@@ -14,6 +14,7 @@
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
 // info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
+import * as gpuBackend from './webgpu/backend.mjs';
 
 // Must equal bindingVersion in wasm/engine.go.
 const BINDING_VERSION = 1;
@@ -184,15 +185,23 @@ export function createHost() {
   }
 
   async function run(msg) {
-    const { api, runtime } = await ensure(msg.threads);
+    const { api: goApi, runtime } = await ensure(msg.threads);
+    const api = gpuBackend.wrap(goApi); // models on 'webgpu' run their towers there (webgpu/)
     switch (msg.op) {
       case 'start': return { version: api.version };
       case 'load': {
         const handle = await api.load(msg.bytes);
         const info = await api.info(handle);
-        return { handle, info: { ...info, ...runtime } };
+        let be;
+        try {
+          be = await gpuBackend.attach(api, handle, msg.bytes, msg.backend, msg.gpuOptions);
+        } catch (err) {
+          await api.unload(handle);
+          throw err;
+        }
+        return { handle, info: { ...info, ...runtime, ...be } };
       }
-      case 'unload': return api.unload(msg.handle);
+      case 'unload': gpuBackend.detach(msg.handle); return api.unload(msg.handle);
       case 'embedImages': return embedImages(api, msg.handle, msg.images);
       case 'embedTexts': return api.embedTexts(msg.handle, msg.texts);
       case 'scores': return api.scores(msg.handle, msg.images, msg.texts, msg.dim);
@@ -202,7 +211,7 @@ export function createHost() {
 
   return {
     handle(msg) {
-      const p = queue.then(() => run(msg));
+      const p = queue.then(() => run(msg)).then((r) => gpuBackend.note(msg.handle, r));
       queue = p.catch(() => {});
       return p;
     },
