@@ -111,3 +111,130 @@ test('tiny model through backend webgpu: transformers fp64 goldens (SwiftShader)
   assert.ok(dLogits < 1e-4, `logits differ by ${dLogits}`);
   assert.deepEqual(pageErrors, []);
 });
+
+test('base-256 cut to 2 layers, q8 file: webgpu vs our wasm path and vs the f32 model (SwiftShader)', { timeout: 240000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const r = await page.evaluate(async ({ dir, texts, images }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const arr = (a) => Array.from(a);
+    const run = async (backend) => {
+      const model = await SigLIP.load(`${dir}/cut2-q8.siglip`, { backend });
+      try {
+        const t0 = performance.now();
+        const text = (await model.embedText(texts)).map(arr);
+        const t1 = performance.now();
+        const image = [];
+        for (const name of images) image.push(arr(await model.embedImage(new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer()))));
+        const t2 = performance.now();
+        return { info: JSON.parse(JSON.stringify(model.info)), text, image, textMs: t1 - t0, imageMs: (t2 - t1) / images.length };
+      } finally {
+        model.dispose();
+      }
+    };
+    return { gpu: await run('webgpu'), wasm: await run('wasm') };
+  }, { dir, texts: meta.texts.slice(0, 2), images: imageNames.slice(0, 1) });
+  assert.equal(r.gpu.info.backend, 'webgpu');
+  assert.equal(r.wasm.info.backend, 'wasm');
+  const gi = r.gpu.info.gpu;
+  t.diagnostic(`cut2 q8: ${gi.uploadedBytes} bytes uploaded of a ${gi.fileBytes}-byte file; kernels compiled in ${gi.compileMs} ms; ` +
+    `webgpu ${r.gpu.imageMs.toFixed(0)} ms/image, ${r.gpu.textMs.toFixed(0)} ms/${r.gpu.text.length} texts; wasm ${r.wasm.imageMs.toFixed(0)} ms/image, ${r.wasm.textMs.toFixed(0)} ms/${r.wasm.text.length} texts`);
+  const each = (a, b) => a.map((x, i) => cosine(x, b[i]));
+  const vsWasm = Math.min(...each(r.gpu.text, r.wasm.text), ...each(r.gpu.image, r.wasm.image));
+  const vsF32 = Math.min(...each(r.gpu.text, cut.ref.texts), ...each(r.gpu.image, cut.ref.images));
+  const wasmVsF32 = Math.min(...each(r.wasm.text, cut.ref.texts), ...each(r.wasm.image, cut.ref.images));
+  t.diagnostic(`least embedding cosine: webgpu vs wasm ${vsWasm.toFixed(6)}, webgpu vs the f32 model ${vsF32.toFixed(6)}, wasm vs the f32 model ${wasmVsF32.toFixed(6)}`);
+  assert.ok(vsF32 >= 0.9995, `webgpu vs the f32 model: cosine ${vsF32}`);
+  // The wasm kernels quantize activations to int8 (kernel.RefMatMulQ8);
+  // the GPU dequantizes the weights and computes in f32. What separates
+  // the two is wasm's own activation rounding (wasm vs the f32 model
+  // ≈ 0.99976 here), so the GPU must be at least as close to the f32 model
+  // as wasm is, and within that distance of wasm: the issue's 0.9999
+  // against wasm is not reachable by a more accurate path (see the report
+  // of issue 17).
+  assert.ok(1 - vsF32 <= 1 - wasmVsF32, `webgpu (${vsF32}) is farther from the f32 model than wasm (${wasmVsF32})`);
+  assert.ok(vsWasm >= 0.9998, `webgpu vs wasm: cosine ${vsWasm}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a device lost in the middle of classify: the call is retried on wasm and answers right', { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const labels = ['red square', 'blue circle', 'green triangle'];
+  const r = await page.evaluate(async ({ dir, labels, image }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const bytes = new Uint8Array(await (await fetch(`${dir}/${image}`)).arrayBuffer());
+    const ref = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'wasm' });
+    const want = await ref.classify(bytes, labels);
+    ref.dispose();
+    // The text batch is the first forward pass submitted: the device is
+    // destroyed right after it, while classify waits for the texts.
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'webgpu', gpuOptions: { testLoseDeviceAfterSubmits: 1 } });
+    try {
+      const before = model.info.backend;
+      const got = await model.classify(bytes, labels);
+      const again = await model.classify(bytes, ['yellow star', ...labels]);
+      return { before, after: model.info.backend, reason: model.info.backendReason, want, got, again };
+    } finally {
+      model.dispose();
+    }
+  }, { dir, labels, image: imageNames[0] });
+  t.diagnostic(`backend ${r.before} → ${r.after} (${r.reason})`);
+  assert.equal(r.before, 'webgpu');
+  assert.equal(r.after, 'wasm');
+  assert.match(r.reason, /lost|GPU error/);
+  assert.deepEqual(r.got.map((x) => x.label), r.want.map((x) => x.label));
+  r.got.forEach((x, i) => assert.ok(Math.abs(x.logit - r.want[i].logit) < 1e-4, `${x.label}: logit ${x.logit} vs ${r.want[i].logit}`));
+  assert.equal(r.again.length, 4);
+  assert.ok(consoleLines.some((l) => /siglip: the WebGPU (device was lost|backend failed)/.test(l)), 'no console note about the device loss');
+});
+
+test("'auto' without a WebGPU adapter picks wasm", { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  // A second browser with the GPU disabled and no SwiftShader WebGPU.
+  noGPU = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseArgs, '--disable-gpu'] });
+  const p = await noGPU.newPage();
+  await p.goto(`${origin}${dir}/blank.html`);
+  const r = await p.evaluate(async ({ dir }) => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'auto' });
+    const info = JSON.parse(JSON.stringify(model.info));
+    const emb = await model.embedText('a red square');
+    model.dispose();
+    let forced = null;
+    try {
+      (await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'webgpu' })).dispose();
+    } catch (err) {
+      forced = err.message;
+    }
+    return { hasAdapter: !!adapter, info, dim: emb.length, forced };
+  }, { dir });
+  t.diagnostic(`adapter: ${r.hasAdapter}; backend ${r.info.backend} (${r.info.backendReason}); forced webgpu: ${r.forced}`);
+  assert.equal(r.hasAdapter, false);
+  assert.equal(r.info.backend, 'wasm');
+  assert.match(r.info.backendReason, /no WebGPU/);
+  assert.equal(r.dim, 64);
+  assert.match(r.forced ?? '', /backend 'webgpu': .*no WebGPU/);
+});
+
+test("'auto' with the SwiftShader adapter calibrates and says both timings", { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const r = await page.evaluate(async ({ dir }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    const info = JSON.parse(JSON.stringify(model.info));
+    model.dispose();
+    return info;
+  }, { dir });
+  t.diagnostic(`auto: ${r.backend} (${r.backendReason}); calibration ${JSON.stringify(r.calibration)}`);
+  const c = r.calibration;
+  assert.ok(c.wasmMs > 0);
+  if (c.gpuMs == null) {
+    // SwiftShader is usually far slower than wasm: its first run was stopped
+    assert.ok(c.gpuStoppedAfterMs >= 4 * c.wasmMs);
+    assert.equal(r.backend, 'wasm');
+    assert.match(r.backendReason, /stopped after/);
+  } else {
+    assert.equal(r.backend, c.gpuMs < c.wasmMs ? 'webgpu' : 'wasm');
+    assert.ok(c.cosine > 0.9999, `calibration cosine ${c.cosine}`);
+  }
+});

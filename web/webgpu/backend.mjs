@@ -50,22 +50,25 @@ export async function attach(api, handle, bytes, backend = 'auto', options = {})
   entry.backend = 'webgpu';
   if (backend === 'webgpu') return (entry.info = { backend: 'webgpu', backendReason: 'asked for webgpu', gpu: gpuInfo });
   const cal = await calibrate(api, handle, gpu);
-  const faster = cal.gpuMs < cal.wasmMs;
-  const agrees = cal.cosine >= 0.999;
+  const faster = cal.gpuMs != null && cal.gpuMs < cal.wasmMs;
+  const agrees = cal.gpuMs == null || cal.cosine >= 0.999;
   if (!faster || !agrees) {
     entry.gpu = null;
     entry.backend = 'wasm';
     gpu.destroy();
   }
   const backendReason = !agrees ? `the GPU's embedding disagrees with wasm's (cosine ${cal.cosine.toFixed(6)})`
-    : `calibration: webgpu ${cal.gpuMs} ms, wasm ${cal.wasmMs} ms per image`;
+    : cal.gpuMs == null ? `calibration: webgpu stopped after ${cal.gpuStoppedAfterMs} ms, wasm ${cal.wasmMs} ms per image`
+      : `calibration: webgpu ${cal.gpuMs} ms, wasm ${cal.wasmMs} ms per image`;
   return (entry.info = { backend: entry.backend, backendReason, gpu: gpuInfo, calibration: cal });
 }
 
 export function detach(handle) {
   const e = models.get(handle);
   models.delete(handle);
-  e?.gpu?.destroy();
+  const g = e?.gpu;
+  if (e) e.gpu = null; // a destroyed device is not a lost one: no note
+  g?.destroy();
 }
 
 // note adds `backendInfo` (the model's new info fields) to the first
@@ -88,34 +91,43 @@ function fallBack(entry, reason) {
 
 const round = (x) => Math.round(x * 100) / 100;
 
-// calibrate times one image (a fixed gradient) through the wasm tower and
-// the GPU tower: wasm twice (best), the GPU once more than the first
-// (warm-up) run unless that first run is already far slower.
+// calibrate times one image (a fixed gradient) through the wasm tower
+// (twice, best) and the GPU tower (a first run, then twice more, best). The
+// GPU's first run gets at most 4× the wasm time plus 250 ms (pipelines
+// warming up): past that it is stopped (the caller destroys the device) and
+// gpuMs is null, so 'auto' on a slow software adapter costs a few wasm
+// images at load, not minutes.
+export const CALIBRATION_SLACK_MS = 250;
 async function calibrate(api, handle, gpu) {
   const v = gpu.cfg.vision_config;
   const n = v.num_channels * v.image_size * v.image_size;
   const px = new Float32Array(n);
   for (let i = 0; i < n; i++) px[i] = ((i * 7919) % 2001) / 1000 - 1;
-  let wasmMs = Infinity, gpuMs = Infinity, a, b;
+  let wasmMs = Infinity, a;
   for (let i = 0; i < 2; i++) {
     const t0 = performance.now();
     a = (await api.embedPixels(handle, px)).data;
     wasmMs = Math.min(wasmMs, performance.now() - t0);
   }
+  const limit = 4 * wasmMs + CALIBRATION_SLACK_MS;
   let t0 = performance.now();
-  b = await gpu.embedPixels(px);
-  const first = performance.now() - t0;
-  gpuMs = first;
-  if (first < 4 * wasmMs) {
-    for (let i = 0; i < 2; i++) {
-      t0 = performance.now();
-      b = await gpu.embedPixels(px);
-      gpuMs = Math.min(gpuMs, performance.now() - t0);
-    }
+  const first = gpu.embedPixels(px);
+  first.catch(() => {}); // rejected once the device is destroyed
+  let timer;
+  const b0 = await Promise.race([first, new Promise((r) => { timer = setTimeout(() => r(null), limit); })]);
+  clearTimeout(timer);
+  if (!b0) return { gpuMs: null, gpuStoppedAfterMs: round(limit), wasmMs: round(wasmMs) };
+  let gpuMs = performance.now() - t0;
+  const firstMs = gpuMs;
+  let b = b0;
+  for (let i = 0; i < 2; i++) {
+    t0 = performance.now();
+    b = await gpu.embedPixels(px);
+    gpuMs = Math.min(gpuMs, performance.now() - t0);
   }
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-  return { gpuMs: round(gpuMs), wasmMs: round(wasmMs), gpuFirstMs: round(first), cosine: dot / Math.sqrt(na * nb) };
+  return { gpuMs: round(gpuMs), wasmMs: round(wasmMs), gpuFirstMs: round(firstMs), cosine: dot / Math.sqrt(na * nb) };
 }
 
 // wrap returns the Go API with the tower calls of GPU models on the GPU.

@@ -73,16 +73,19 @@ const GELU = {
 };
 
 // matmul: Y[m][n] (op)= X[m][k]·W[n + rowOff][k] + bias[n + biasOff], for
-// m < M, n < N, k < K. op: 'store', 'act' (GELU), 'residual' (Y +=), 'pos'
-// (+ E[(m % S)][n], the position embedding). 32×32 output tiles, 64
-// invocations computing 4×4 each, K in steps of 16 through workgroup memory.
+// m < M, n < N, k < K (K % 4 = 0). op: 'store', 'act' (GELU), 'residual'
+// (Y +=), 'pos' (+ E[(m % S)][n], the position embedding). Each invocation
+// computes 4 rows m × 2 outputs n, n+1 straight from storage (no workgroup
+// memory: on SwiftShader this compiles ~100× faster than a tiled kernel and
+// runs as fast), reading W four k at a time in its stored layout; q8's row
+// scale is applied once per output.
 export function matmul(fmt, op, activation, scaleF16) {
   const bindings = [['X', 'read'], ['W', 'read']];
   if (hasScales(fmt)) bindings.push(['S', 'read']);
   bindings.push(['B', 'read'], ['Y', 'rw']);
   if (op === 'pos') bindings.push(['E', 'read']);
   bindings.push(['p', 'uniform']);
-  const decl = declare(bindings, { X: 'array<f32>', W: 'array<u32>', S: 'array<u32>', B: 'array<f32>', Y: 'array<f32>', E: 'array<f32>' },
+  const decl = declare(bindings, { X: 'array<vec4<f32>>', W: fmt === 'f32' ? 'array<vec4<f32>>' : 'array<u32>', S: 'array<u32>', B: 'array<f32>', Y: 'array<f32>', E: 'array<f32>' },
     'struct Params { M: u32, N: u32, K: u32, rowOff: u32, biasOff: u32, S: u32, _a: u32, _b: u32 }');
   let store;
   switch (op) {
@@ -92,54 +95,89 @@ export function matmul(fmt, op, activation, scaleF16) {
     case 'pos': store = 'Y[idx] = v + E[(m % p.S) * p.N + n];'; break;
     default: throw new Error(`webgpu: matmul op ${op}`);
   }
-  const code = `${decl}
-${wload(fmt, scaleF16)}
-${op === 'act' ? GELU[activation] : ''}
-var<workgroup> xs: array<f32, 512>; // [16 k][32 m]
-var<workgroup> ws: array<f32, 512>; // [16 k][32 n]
-@compute @workgroup_size(8, 8)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let m0 = wg.y * 32u;
-  let n0 = wg.x * 32u;
-  var acc: array<vec4<f32>, 4>;
-  for (var k0 = 0u; k0 < p.K; k0 += 16u) {
-    for (var i = 0u; i < 8u; i++) {
-      let e = li + i * 64u;
-      let r = e >> 4u;
-      let c = e & 15u;
-      let k = k0 + c;
-      var xv = 0.0;
-      if (m0 + r < p.M && k < p.K) { xv = X[(m0 + r) * p.K + k]; }
-      xs[c * 32u + r] = xv;
-      var wv = 0.0;
-      if (n0 + r < p.N && k < p.K) { wv = w(n0 + r + p.rowOff, k, p.K); }
-      ws[c * 32u + r] = wv;
-    }
-    workgroupBarrier();
-    for (var c = 0u; c < 16u; c++) {
-      let a = vec4<f32>(xs[c * 32u + lid.y * 4u], xs[c * 32u + lid.y * 4u + 1u], xs[c * 32u + lid.y * 4u + 2u], xs[c * 32u + lid.y * 4u + 3u]);
-      let b = vec4<f32>(ws[c * 32u + lid.x * 4u], ws[c * 32u + lid.x * 4u + 1u], ws[c * 32u + lid.x * 4u + 2u], ws[c * 32u + lid.x * 4u + 3u]);
-      acc[0] += a.x * b;
-      acc[1] += a.y * b;
-      acc[2] += a.z * b;
-      acc[3] += a.w * b;
-    }
-    workgroupBarrier();
+  const scale = scaleF16
+    ? 'fn rowScale(n: u32) -> f32 { return unpack2x16float(S[n >> 1u])[n & 1u]; }'
+    : 'fn rowScale(n: u32) -> f32 { return bitcast<f32>(S[n]); }';
+  const sb = 'fn sb(w: u32, i: u32) -> f32 { return f32(bitcast<i32>(w << (24u - 8u * i)) >> 24u); }';
+  // wpair(a, b, k): rows a and b (stored row indices), k..k+3, as the two
+  // columns of a mat2x4.
+  let wpair;
+  switch (fmt) {
+    case 'f32':
+      wpair = `fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> { return mat2x4<f32>(W[(a * p.K + k) >> 2u], W[(b * p.K + k) >> 2u]); }`;
+      break;
+    case 'f16':
+      wpair = `fn h4(n: u32, k: u32) -> vec4<f32> { let i = (n * p.K + k) >> 1u; return vec4<f32>(unpack2x16float(W[i]), unpack2x16float(W[i + 1u])); }
+fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> { return mat2x4<f32>(h4(a, k), h4(b, k)); }`;
+      break;
+    case 'q8':
+      // panels of 8 rows (a even, b = a+1): the 16 bytes of k-pair k2 hold
+      // (row j, k even), (j, k odd) for j = 0..7; word a%8/2 is rows a, a+1
+      wpair = `${sb}\n${scale}
+fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> {
+  let k2n = (p.K + 1u) >> 1u;
+  let i = ((a >> 3u) * k2n + (k >> 1u)) * 4u + ((a & 7u) >> 1u);
+  let w0 = W[i];
+  let w1 = W[i + 4u];
+  return mat2x4<f32>(vec4<f32>(sb(w0, 0u), sb(w0, 1u), sb(w1, 0u), sb(w1, 1u)),
+                     vec4<f32>(sb(w0, 2u), sb(w0, 3u), sb(w1, 2u), sb(w1, 3u)));
+}`;
+      break;
+    case 'q4':
+      // row n, block k/32: 16 bytes (4 words, 8 nibbles each, low first), one F16 scale
+      wpair = `fn q4(n: u32, k: u32) -> vec4<f32> {
+  let blk = n * ((p.K + 31u) >> 5u) + (k >> 5u);
+  let w = W[blk * 4u + ((k & 31u) >> 3u)] >> ((k & 7u) * 4u);
+  let q = vec4<f32>(f32(w & 15u), f32((w >> 4u) & 15u), f32((w >> 8u) & 15u), f32((w >> 12u) & 15u)) - vec4<f32>(8.0);
+  return q * unpack2x16float(S[blk >> 1u])[blk & 1u];
+}
+fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> { return mat2x4<f32>(q4(a, k), q4(b, k)); }`;
+      break;
+    default: throw new Error(`webgpu: no matmul for weight format ${fmt}`);
   }
+  const rs = fmt === 'q8' ? ' * rowScale(n + p.rowOff)' : '';
+  const code = `${decl}
+${wpair}
+${op === 'act' ? GELU[activation] : ''}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let n0 = g.x * 2u;
+  let m0 = g.y * 4u;
+  if (n0 >= p.N || m0 >= p.M) { return; }
+  // the stored rows read (b = a where n0 + 1 is past N; q8 panels are padded)
+  let a = n0 + p.rowOff;
+  let b = select(a, a + 1u, n0 + 1u < p.N || ${fmt === 'q8' ? 'true' : 'false'});
+  let kq = p.K >> 2u;
+  let x0 = min(m0, p.M - 1u) * kq;
+  let x1 = min(m0 + 1u, p.M - 1u) * kq;
+  let x2 = min(m0 + 2u, p.M - 1u) * kq;
+  let x3 = min(m0 + 3u, p.M - 1u) * kq;
+  var acc0 = vec2<f32>();
+  var acc1 = vec2<f32>();
+  var acc2 = vec2<f32>();
+  var acc3 = vec2<f32>();
+  for (var k = 0u; k < p.K; k += 4u) {
+    let w = wpair(a, b, k);
+    let q = k >> 2u;
+    acc0 += X[x0 + q] * w;
+    acc1 += X[x1 + q] * w;
+    acc2 += X[x2 + q] * w;
+    acc3 += X[x3 + q] * w;
+  }
+  let acc = array<vec2<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y * 4u + i;
-    if (m >= p.M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + lid.x * 4u + j;
-      if (n >= p.N) { continue; }
-      let v = acc[i][j] + B[n + p.biasOff];
+    let m = m0 + i;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 2u; j++) {
+      let n = n0 + j;
+      if (n >= p.N) { break; }
+      let v = acc[i][j]${rs} + B[n + p.biasOff];
       let idx = m * p.N + n;
       ${store}
     }
   }
 }`;
-  return { code, bindings, tile: 32 };
+  return { code, bindings, perInvocation: [2, 4] };
 }
 
 // layernorm: Y[r] = LN(X[r·step + off]) for r < rows (torch.nn.LayerNorm:

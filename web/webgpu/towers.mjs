@@ -226,7 +226,8 @@ export class GPUTowers {
     const bufs = { X, W: this._w(wname).buf, B: this._w(bname).buf, Y };
     if (fmt === 'q8' || fmt === 'q4') bufs.S = this._w(wname + '.scale').buf;
     if (E) bufs.E = E;
-    steps.push(this._step(`matmul:${fmt}:${op}:${a}:${scaleF16}`, bufs, [M, N, K, rowOff, biasOff, S, 0, 0], [Math.ceil(N / 32), Math.ceil(M / 32), 1]));
+    if (K % 4 !== 0) throw new Error(`webgpu: ${wname} has rows of ${K} values; the GPU kernels need a multiple of 4`);
+    steps.push(this._step(`matmul:${fmt}:${op}:${a}:${scaleF16}`, bufs, [M, N, K, rowOff, biasOff, S, 0, 0], [Math.ceil(N / 128), Math.ceil(M / 4), 1]));
   }
 
   _layernorm(steps, prefix, X, Y, rows, dim, eps, step = 1, off = 0) {
