@@ -15,6 +15,10 @@
 //	payload_sha256  lowercase hex SHA-256 of the data section: every byte
 //	                after the header, i.e. bytes [8+N, end) of the file,
 //	                which covers every tensor, the config and the tokenizer
+//	text            the text pipeline resolved from tokenizer_config.json
+//	                (tokenizer.TextConfig as JSON: lowercase, max_length,
+//	                pad, bos, eos, pad_left); absent in older files, which
+//	                use tokenizer.DefaultText
 //	q4_method       q4 files only: "rtn" (each weight rounded to its
 //	                nearest grid point, RoundQ4) or "gptq" (calibrated,
 //	                package gptq); the layout is the same, readers ignore it

@@ -28,6 +28,11 @@ const (
 	// chosen: "rtn" (RoundQ4) or "gptq" (package gptq's calibrated
 	// quantizer). Informational: readers need not look at it.
 	MetaQ4Method = "q4_method"
+	// MetaText is the text pipeline around the tokenizer (lowercasing,
+	// max length, pad/bos/eos tokens) that the converter resolved from the
+	// snapshot's tokenizer_config.json, as tokenizer.TextConfig's JSON.
+	// Files without it use tokenizer.DefaultText.
+	MetaText = "text"
 
 	// ConfigTensor and TokenizerTensor are the U8 tensors carrying the
 	// Hugging Face config.json and the tokenizer model, byte for byte.
@@ -61,6 +66,9 @@ type File struct {
 	floats  map[string][]float32
 	weights map[string]*Weight
 	SHA256  string // the verified payload hash, hex
+	// Text is the text metadata (MetaText): tokenizer.TextConfig JSON, ""
+	// in files written before it existed.
+	Text string
 	// Q4Method is the q4_method metadata of a q4 file ("rtn" or "gptq";
 	// "" for other schemes and for files that do not say).
 	Q4Method string
@@ -105,7 +113,7 @@ func open(data []byte, verify bool) (*File, error) {
 	if v != Version {
 		return nil, fmt.Errorf("modelfile: unsupported format version %d (this build reads version %d)", v, Version)
 	}
-	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[MetaSHA256], Q4Method: md[MetaQ4Method],
+	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[MetaSHA256], Q4Method: md[MetaQ4Method], Text: md[MetaText],
 		floats: map[string][]float32{}, weights: map[string]*Weight{}}
 	if !validScheme(f.scheme) {
 		return nil, fmt.Errorf("modelfile: unknown scheme %q", f.scheme)

@@ -27,6 +27,12 @@ type Options struct {
 	// Q4Method names the 4-bit method for the file's metadata
 	// (MetaQ4Method); empty means "rtn" (RoundQ4).
 	Q4Method string
+	// Text is the resolved text pipeline (tokenizer.TextConfig's JSON),
+	// stored as MetaText; empty leaves it out.
+	Text string
+	// Preprocessor is stored as MetaPreprocessor when not empty (the
+	// converter's resolved preprocessor_config.json).
+	Preprocessor []byte
 }
 
 // Q4Quantizer quantizes the Linear weight name, w[N][K] row-major, to
@@ -143,6 +149,12 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 		MetaScheme:    scheme,
 		MetaTokenizer: tokenizerKind,
 		MetaSHA256:    hex.EncodeToString(h.Sum(nil)),
+	}
+	if opt.Text != "" {
+		meta[MetaText] = opt.Text
+	}
+	if len(opt.Preprocessor) > 0 {
+		meta[MetaPreprocessor] = string(opt.Preprocessor)
 	}
 	if scheme == SchemeQ4 {
 		meta[MetaQ4Method] = "rtn"

@@ -80,7 +80,11 @@ func runEmbed(args []string) error {
 			return err
 		}
 	case len(images) > 0:
-		if pixels, err = preprocessImages(images, m.Config.VisionConfig); err != nil {
+		proc, err := imageProcessing(*modelPath, m.Config.VisionConfig)
+		if err != nil {
+			return err
+		}
+		if pixels, err = preprocessImages(images, m.Config.VisionConfig, proc); err != nil {
 			return err
 		}
 		nImg = len(images)
@@ -134,7 +138,14 @@ func isModelFile(path string) bool {
 
 // modelFileTokenizers keeps the tokenizer carried inside a loaded model
 // file, for --text without --tokenizer.
-var modelFileTokenizers = map[string][]byte{}
+var modelFileTokenizers = map[string]modelFileTokenizer{}
+
+// modelFileTokenizer is a model file's tokenizer and its stored text
+// pipeline (modelfile.MetaText).
+type modelFileTokenizer struct {
+	tok  []byte
+	text string
+}
 
 func loadModelFile(path string) (*model.Model, error) {
 	b, err := os.ReadFile(path)
@@ -146,8 +157,9 @@ func loadModelFile(path string) (*model.Model, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if tok, _ := f.Tokenizer(); len(tok) > 0 {
-		modelFileTokenizers[path] = tok
+		modelFileTokenizers[path] = modelFileTokenizer{tok, f.Text}
 	}
+	modelFilePreprocessors[path] = f.Preprocessor()
 	return m, nil
 }
 
@@ -156,11 +168,11 @@ func loadModelFile(path string) (*model.Model, error) {
 // tokenizer.json beside the model.
 func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int32, error) {
 	if tok, ok := modelFileTokenizers[modelPath]; ok && tokPath == "" {
-		t, err := tokenizer.Load(tok)
+		t, err := tokenizer.LoadWithText(tok.tok, tok.text)
 		if err != nil {
 			return nil, fmt.Errorf("%s: tokenizer inside the model file: %v", modelPath, err)
 		}
-		return t.EncodeBatch(texts, maxLen)
+		return t.EncodeBatch(texts, t.SeqLen(maxLen))
 	}
 	if tokPath == "" && modelPath != "" {
 		dir := modelPath
@@ -189,8 +201,8 @@ func tokenizeTexts(texts []string, tokPath, modelPath string, maxLen int) ([]int
 }
 
 // preprocessImages decodes image files and preprocesses them exactly as
-// transformers' PIL SigLIP image processor does.
-func preprocessImages(paths []string, v model.VisionConfig) ([]float32, error) {
+// transformers' PIL SigLIP image processor does with proc.
+func preprocessImages(paths []string, v model.VisionConfig, proc imageproc.Processing) ([]float32, error) {
 	if v.NumChannels != 3 {
 		return nil, fmt.Errorf("--image needs a 3-channel model, this one has num_channels %d", v.NumChannels)
 	}
@@ -201,7 +213,11 @@ func preprocessImages(paths []string, v model.VisionConfig) ([]float32, error) {
 		if err != nil {
 			return nil, err
 		}
-		px, err := imageproc.DecodePreprocess(b, v.ImageSize)
+		img, err := imageproc.Decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p, err)
+		}
+		px, err := imageproc.PreprocessWith(img, proc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}
