@@ -164,8 +164,8 @@ export function wrap(api) {
     embedImagesRGBA: (handle, list) => viaGPU(handle, () => api.embedImagesRGBA(handle, list),
       images(handle, list, (im) => api.pixelsRGBA(handle, im.rgba, im.width, im.height))),
     embedTexts: (handle, texts) => viaGPU(handle, () => api.embedTexts(handle, texts), async (gpu) => {
-      const { ids } = await input(api.tokenize(handle, texts));
-      return { data: await gpu.embedIds(ids, texts.length), dim: gpu.cfg.text_config.projection_size };
+      const { ids, seq } = await input(api.tokenize(handle, texts));
+      return { data: await gpu.embedIds(ids, texts.length, seq), dim: gpu.cfg.text_config.projection_size };
     }),
   };
 }

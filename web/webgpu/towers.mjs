@@ -282,9 +282,9 @@ export class GPUTowers {
     return { steps, out: b.pooled, read: b.read, bytes: h * 4 };
   }
 
-  _buildText(n) {
+  _buildText(n, seq) {
     const c = this.cfg.text_config, b = this.tb;
-    const h = c.hidden_size, seq = c.max_position_embeddings, T = n * seq;
+    const h = c.hidden_size, T = n * seq;
     const steps = [];
     const { fmt, scaleF16 } = this._fmt('text_model.embeddings.token_embedding.weight');
     const tok = this._w('text_model.embeddings.token_embedding.weight');
@@ -341,18 +341,20 @@ export class GPUTowers {
     return normalizeRows(await this._forward(this._vision), v.hidden_size);
   }
 
-  /** Embeds n token sequences ids[n·seq] (seq = max_position_embeddings): L2-normalised rows. */
-  async embedIds(ids, n) {
-    const c = this.cfg.text_config, d = c.projection_size, seq = c.max_position_embeddings;
-    if (ids.length !== n * seq) throw new Error(`webgpu: ${ids.length} token ids for ${n} sequences of ${seq}`);
+  /** Embeds n token sequences ids[n·seq] (seq ≤ max_position_embeddings): L2-normalised rows. */
+  async embedIds(ids, n, seq) {
+    const c = this.cfg.text_config, d = c.projection_size;
+    if (!(seq >= 1 && seq <= c.max_position_embeddings) || ids.length !== n * seq) {
+      throw new Error(`webgpu: ${ids.length} token ids for ${n} sequences of ${seq} (at most ${c.max_position_embeddings})`);
+    }
     const out = new Float32Array(n * d);
     for (let lo = 0; lo < n; lo += MAX_TEXTS) {
       const m = Math.min(MAX_TEXTS, n - lo);
       for (let i = lo * seq; i < (lo + m) * seq; i++) {
         if (ids[i] < 0 || ids[i] >= c.vocab_size) throw new Error(`webgpu: token id ${ids[i]} is outside the vocabulary`);
       }
-      let prog = this._textPrograms.get(m);
-      if (!prog) { prog = this._buildText(m); this._textPrograms.set(m, prog); }
+      let prog = this._textPrograms.get(`${m}:${seq}`);
+      if (!prog) { prog = this._buildText(m, seq); this._textPrograms.set(`${m}:${seq}`, prog); }
       this.device.queue.writeBuffer(this.tb.ids, 0, new Uint32Array(ids.buffer, ids.byteOffset + lo * seq * 4, m * seq));
       out.set(normalizeRows(await this._forward(prog), d), lo * d);
     }
