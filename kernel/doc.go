@@ -37,6 +37,46 @@
 //	wasm-relaxed-fma  MatMulF32, MatMulNN, MatMulNT, Attention over the fused gemm_f32
 //	wasm-simd128      every kernel, plain simd128
 //
+// # What V8 emits on arm64, and why the results are exact there
+//
+// No ARM machine is reachable from this project's CI; this is read from
+// V8's arm64 instruction selector and code generator
+// (src/compiler/backend/arm64/, Chromium 156), per form:
+//
+//   - wasm-simd128 MatMulQ8 (matmul_q8): the weights' v128.load8x8_s is
+//     ldr d + sxtl; i32x4.dot_i16x8_s is smull + smull2 + addp. Every
+//     operand is a deterministic (non-relaxed) simd128 instruction, so
+//     the int32 sums are the exact Σ qa·Q (|qa|, |Q| ≤ 127: a pair of
+//     products ≤ 32258 fits the i32 lanes with room), on arm64 as on x64.
+//     The float epilogue is f32x4.convert_i32x4_s (scvtf), mul and add
+//     (fmul, fadd: separate, never fused, since wasm's f32x4.mul/add are
+//     not relaxed), so Y has the same bits as RefMatMulQ8.
+//   - the quantizations (quantize_rows, quantize_rows_u8,
+//     quantize_blocks_q4): f32x4.nearest is frintn (round half to even),
+//     i32x4.trunc_sat_f32x4_s is fcvtzs (saturating, as wasm requires),
+//     the narrows are sqxtn / sqxtun, f32x4.pmin/pmax a compare and
+//     bit-select (not fmin/fmax, whose NaN and ±0 rules differ): the same
+//     qa and scales as QuantizeRow.
+//   - wasm-simd128 MatMulQ4 (matmul_q4): nibble unpacking with and/ushr,
+//     i16x8.extmul (smull/smull2), i32x4.extadd_pairwise (saddlp), all
+//     deterministic, four products of |q·Q| ≤ 1016 per i16 lane: exact.
+//   - wasm-relaxed-dot (matmul_q8x4) does not run on arm64: V8 emits
+//     i32x4.relaxed_dot_i8x16_i7x16_add_s as sdot where the CPU has the
+//     dot-product extension (signed × signed bytes), otherwise as smull +
+//     smull2 + addp + saddlp + add (also signed × signed). Both read the
+//     second operand as signed, so the probe dot_exact (bytes 200 and 255
+//     in that operand) answers 0 and selectKernels keeps matmul_q8. Values
+//     0..127 in the second operand (the "i7" range) would be exact under
+//     both, as under x64's pmaddubsw and vpdpbusd.
+//   - wasm-relaxed-fma (gemm_f32 of simd_relaxed.wasm): f32x4.relaxed_madd
+//     is fmla, always fused on arm64 (on x64: vfmadd231ps with FMA3, mul +
+//     add without). The f32 products are checked against a tolerance
+//     (1e-5 relative to Σ|terms|), which fused and unfused both meet;
+//     their results are not bit-identical across CPUs, by design.
+//   - layernorm, gelu_tanh, softmax_rows, add_inplace: deterministic
+//     simd128 only (their exp is a polynomial in plain mul/add), so
+//     arm64 gives the same bits as x64.
+//
 // # Layouts
 //
 // A Linear weight arrives as Hugging Face stores it: W[N][K] (out × in),

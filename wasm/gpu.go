@@ -5,25 +5,30 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"syscall/js"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
 // The WebGPU backend (web/webgpu/) runs the two towers on the GPU; the Go
 // module keeps what must match PIL and SentencePiece exactly: decoding and
 // preprocessing images, and tokenising texts. These functions hand the
 // GPU code those inputs (and, for calibration and tests, run the wasm
-// towers on exactly the same pixels). The GPU code reads the weights and
-// config.json itself from the model file's safetensors header: the file
-// was checked by load (hash, dtypes, shapes) before any of these run.
+// towers on exactly the same pixels), the parsed config, and the model
+// file's tensors as stored (dtype, shape, bytes), copied straight into the
+// GPU's mapped upload buffers. The file was checked by load (hash, dtypes,
+// shapes) before any of these run.
 func (b *binding) gpuFunctions() map[string]func(js.Value, []js.Value) any {
 	return map[string]func(js.Value, []js.Value) any{
-		"pixelsEncoded": promised(b.pixelsEncoded),
-		"pixelsRGBA":    promised(b.pixelsRGBA),
-		"tokenize":      promised(b.tokenize),
-		"embedPixels":   promised(b.embedPixels),
-		"gpuConfig":     promised(b.gpuConfig),
+		"pixelsEncoded":  promised(b.pixelsEncoded),
+		"pixelsRGBA":     promised(b.pixelsRGBA),
+		"tokenizeIds":    promised(b.tokenizeIds),
+		"embedPixels":    promised(b.embedPixels),
+		"gpuConfig":      promised(b.gpuConfig),
+		"gpuTensors":     promised(b.gpuTensors),
+		"gpuCopyTensors": promised(b.gpuCopyTensors),
 	}
 }
 
@@ -102,9 +107,9 @@ func (b *binding) pixelsRGBA(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
-// tokenize(handle, texts) → {ids: Int32Array [n·seq], seq}.
-func (b *binding) tokenize(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 2, "tokenize"); err != nil {
+// tokenizeIds(handle, texts) → {ids: Int32Array [n·seq], seq}.
+func (b *binding) tokenizeIds(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 2, "tokenizeIds"); err != nil {
 		return nil, err
 	}
 	s, err := b.siglip(args[0])
@@ -182,4 +187,82 @@ func (b *binding) gpuConfig(args []js.Value) (func() (any, error), error) {
 		j, err := json.Marshal(s.m.Config)
 		return string(j), err
 	}, nil
+}
+
+// gpuTensors(handle) → JSON {name: {dtype, shape, length}} of the towers'
+// tensors (vision_model.*, text_model.*) as the file stores them.
+func (b *binding) gpuTensors(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1, "gpuTensors"); err != nil {
+		return nil, err
+	}
+	s, err := b.siglip(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		st, err := safetensors.Parse(s.data)
+		if err != nil {
+			return nil, err
+		}
+		type entry struct {
+			DType  safetensors.DType `json:"dtype"`
+			Shape  []int             `json:"shape"`
+			Length int               `json:"length"`
+		}
+		out := map[string]entry{}
+		for _, name := range st.Names() {
+			if !strings.HasPrefix(name, "vision_model.") && !strings.HasPrefix(name, "text_model.") {
+				continue
+			}
+			t, _ := st.Tensor(name)
+			out[name] = entry{t.DType, t.Shape, len(t.Data)}
+		}
+		j, err := json.Marshal(out)
+		return string(j), err
+	}, nil
+}
+
+// gpuCopyTensors(handle, names, dsts) copies each named tensor's stored
+// bytes into its Uint8Array (a mapped GPU buffer, at least as long), before
+// it returns: one call, one header parse, no copy held in JS.
+func (b *binding) gpuCopyTensors(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 3, "gpuCopyTensors"); err != nil {
+		return nil, err
+	}
+	s, err := b.siglip(args[0])
+	if err != nil {
+		return nil, err
+	}
+	names, err := arrayArg(args[1], "tensor names", 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	dsts, err := arrayArg(args[2], "upload buffers", 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) != len(dsts) {
+		return nil, fmt.Errorf("gpuCopyTensors: %d names for %d buffers", len(names), len(dsts))
+	}
+	st, err := safetensors.Parse(s.data)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for i, n := range names {
+		if n.Type() != js.TypeString {
+			return nil, fmt.Errorf("gpuCopyTensors: tensor name %d is not a string", i)
+		}
+		t, ok := st.Tensor(n.String())
+		if !ok {
+			return nil, fmt.Errorf("gpuCopyTensors: the model file has no tensor %q", n.String())
+		}
+		dst := dsts[i]
+		if dst.Type() != js.TypeObject || !dst.InstanceOf(js.Global().Get("Uint8Array")) || dst.Get("byteLength").Int() < len(t.Data) {
+			return nil, fmt.Errorf("gpuCopyTensors: %s needs a Uint8Array of at least %d bytes", n.String(), len(t.Data))
+		}
+		js.CopyBytesToJS(dst, t.Data)
+		total += len(t.Data)
+	}
+	return func() (any, error) { return total, nil }, nil
 }

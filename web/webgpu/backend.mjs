@@ -17,19 +17,22 @@ export const BACKENDS = ['auto', 'webgpu', 'wasm'];
 
 const models = new Map(); // handle → {gpu: GPUTowers|null, backend, info}
 
-// attach decides the backend of model `handle` (just loaded from `bytes`
-// by the Go module) and returns the info fields to add: backend,
+// attach decides the backend of model `handle` (just loaded by the Go
+// module) and returns the info fields to add: backend,
 // backendReason, and where the GPU was tried, gpu {adapter, compileMs,
 // uploadedBytes, fileBytes} and calibration {gpuMs, wasmMs}.
-export async function attach(api, handle, bytes, backend = 'auto', options = {}) {
+export async function attach(api, handle, backend = 'auto', options = {}) {
   if (!BACKENDS.includes(backend)) throw new Error(`backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} (got ${JSON.stringify(backend)})`);
   const entry = { gpu: null, backend: 'wasm', info: {} };
   models.set(handle, entry);
   if (backend === 'wasm') return (entry.info = { backend: 'wasm', backendReason: 'asked for wasm' });
   let gpu;
   try {
+    if (!globalThis.navigator?.gpu) throw new Error('webgpu: this browser has no WebGPU (navigator.gpu)');
     const config = JSON.parse(await api.gpuConfig(handle));
-    gpu = await GPUTowers.create(bytes, config, {
+    const table = JSON.parse(await api.gpuTensors(handle));
+    const tensors = new Map(Object.entries(table).map(([name, t]) => [name, { name, ...t }]));
+    gpu = await GPUTowers.create(tensors, (names, dsts) => api.gpuCopyTensors(handle, names, dsts), config, {
       onLost: (info) => {
         if (entry.gpu !== gpu) return;
         console.warn(`siglip: the WebGPU device was lost (${info.reason}: ${info.message}); running on wasm from now on`);
@@ -40,7 +43,7 @@ export async function attach(api, handle, bytes, backend = 'auto', options = {})
     if (backend === 'webgpu') throw new Error(`backend 'webgpu': ${err.message}`);
     return (entry.info = { backend: 'wasm', backendReason: err.message.replace(/^webgpu: /, '') });
   }
-  const gpuInfo = { adapter: gpu.adapterInfo, compileMs: round(gpu.compileMs), uploadedBytes: gpu.uploadedBytes, fileBytes: bytes.length };
+  const gpuInfo = { adapter: gpu.adapterInfo, compileMs: round(gpu.compileMs), uploadedBytes: gpu.uploadedBytes, fileBytes: options.fileBytes };
   if (options.testLoseDeviceAfterSubmits != null) {
     // Tests only: destroy the device right after that many forward passes
     // were submitted (a device loss while a call waits for its result).
@@ -164,7 +167,7 @@ export function wrap(api) {
     embedImagesRGBA: (handle, list) => viaGPU(handle, () => api.embedImagesRGBA(handle, list),
       images(handle, list, (im) => api.pixelsRGBA(handle, im.rgba, im.width, im.height))),
     embedTexts: (handle, texts) => viaGPU(handle, () => api.embedTexts(handle, texts), async (gpu) => {
-      const { ids, seq } = await input(api.tokenize(handle, texts));
+      const { ids, seq } = await input(api.tokenizeIds(handle, texts));
       return { data: await gpu.embedIds(ids, texts.length, seq), dim: gpu.cfg.text_config.projection_size };
     }),
   };

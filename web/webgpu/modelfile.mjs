@@ -1,28 +1,6 @@
-// Reads what the GPU needs from a model file (modelfile/doc.go): the
-// safetensors header's tensor table (dtype, shape, byte range in the file)
-// and config.json. The Go module has already checked the file (payload
-// hash, every dtype and shape against the config) before this runs, so
-// this only locates bytes; it still refuses what it cannot read.
-
-export function readModelFile(bytes) {
-  if (bytes.length < 8) throw new Error('webgpu: model file too short');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  if (n <= 0 || 8 + n > bytes.length) throw new Error('webgpu: bad safetensors header length');
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  const base = 8 + n;
-  const meta = header.__metadata__ ?? {};
-  const tensors = new Map();
-  for (const [name, t] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const [lo, hi] = t.data_offsets;
-    tensors.set(name, { name, dtype: t.dtype, shape: t.shape, offset: base + lo, length: hi - lo });
-  }
-  const cfgT = tensors.get('__config__');
-  if (!cfgT) throw new Error('webgpu: the model file has no __config__');
-  const config = JSON.parse(new TextDecoder().decode(bytes.subarray(cfgT.offset, cfgT.offset + cfgT.length)));
-  return { scheme: meta.scheme, config, tensors };
-}
+// What the GPU code knows of the model file format (modelfile/doc.go):
+// the tensor table comes from the Go module (gpuTensors: dtype, shape and
+// byte length of each tower tensor as stored); this names the layouts.
 
 // weightFormat names how a Linear (or the token embedding) is stored, from
 // its dtype and the scheme (modelfile/doc.go): f32, f16, q8 (panels), q4,

@@ -2,14 +2,15 @@
 // are the definition; this is the same forward pass as a static list of
 // compute dispatches over buffers made once).
 //
-// GPUTowers.create(bytes, config) uploads every weight the towers read from
-// the model file's bytes (in their stored, quantized layouts), compiles the
+// GPUTowers.create(tensors, copy, config) uploads every weight the towers
+// read, in their stored (quantized) layouts, straight from the Go module's
+// copy of the model file into mapped GPU buffers, compiles the
 // kernels of shaders.mjs, and records the vision program (one image) and,
 // per text batch size, a text program. A forward pass is one command
 // buffer: the dispatches, a copy of the embeddings into a mappable buffer,
 // one submit, one readback.
 import * as W from './shaders.mjs';
-import { readModelFile, weightFormat } from './modelfile.mjs';
+import { weightFormat } from './modelfile.mjs';
 
 const U = typeof GPUBufferUsage !== 'undefined' ? GPUBufferUsage : { STORAGE: 0x80, UNIFORM: 0x40, COPY_DST: 0x8, COPY_SRC: 0x4, MAP_READ: 0x1 };
 
@@ -24,25 +25,26 @@ const activationOf = (name) => {
 
 export class GPUTowers {
   /**
-   * bytes: the model file; config: the parsed config (Go's, defaults
-   * filled in); gpu: navigator.gpu. onLost(info) is called once if the
-   * device is lost. Throws (with a message saying why) where the GPU
-   * cannot run this model.
+   * tensors: Map name → {name, dtype, shape, length} of the towers' tensors
+   * as stored; copy(names, dsts) fills each Uint8Array with its tensor's
+   * bytes (the Go module's gpuCopyTensors); config: the parsed config
+   * (Go's, defaults filled in); gpu: navigator.gpu. onLost(info) is called
+   * once if the device is lost. Throws (with a message saying why) where
+   * the GPU cannot run this model.
    */
-  static async create(bytes, config, { gpu = globalThis.navigator?.gpu, onLost, adapter } = {}) {
+  static async create(tensors, copy, config, { gpu = globalThis.navigator?.gpu, onLost, adapter } = {}) {
     if (!gpu) throw new Error('webgpu: this browser has no WebGPU (navigator.gpu)');
     adapter = adapter ?? await gpu.requestAdapter();
     if (!adapter) throw new Error('webgpu: no WebGPU adapter');
-    const file = readModelFile(bytes);
-    const t = new GPUTowers(adapter, config, file);
-    await t._init(bytes, onLost);
+    const t = new GPUTowers(adapter, config, tensors);
+    await t._init(copy, onLost);
     return t;
   }
 
-  constructor(adapter, config, file) {
+  constructor(adapter, config, tensors) {
     this.adapter = adapter;
     this.cfg = config;
-    this.file = file;
+    this.tensors = tensors;
     const i = adapter.info ?? {};
     this.adapterInfo = { vendor: i.vendor ?? '', architecture: i.architecture ?? '', device: i.device ?? '', description: i.description ?? '' };
     this.uploadedBytes = 0;
@@ -52,8 +54,8 @@ export class GPUTowers {
     this._textPrograms = new Map();
   }
 
-  async _init(bytes, onLost) {
-    const { tensors } = this.file;
+  async _init(copy, onLost) {
+    const { tensors } = this;
     let largest = 0;
     for (const t of tensors.values()) largest = Math.max(largest, t.length);
     const v = this.cfg.vision_config, tc = this.cfg.text_config;
@@ -77,7 +79,7 @@ export class GPUTowers {
     });
     dev.pushErrorScope('validation');
     dev.pushErrorScope('out-of-memory');
-    this._upload(bytes);
+    await this._upload(copy);
     await this._compileAll();
     this._vision = this._buildVision();
     const oom = await dev.popErrorScope();
@@ -87,20 +89,21 @@ export class GPUTowers {
 
   // ---------- buffers ----------
 
-  _upload(bytes) {
+  async _upload(copy) {
     this.weights = new Map();
-    const want = [];
     const v = this.cfg.vision_config, tc = this.cfg.text_config;
-    for (const name of this.file.tensors.keys()) {
-      if (name.startsWith('vision_model.') || name.startsWith('text_model.')) want.push(name);
-    }
-    for (const name of want) {
-      const t = this.file.tensors.get(name);
+    const names = [], dsts = [];
+    for (const [name, t] of this.tensors) {
       const buf = this.device.createBuffer({ label: name, size: Math.max(4, Math.ceil(t.length / 4) * 4), usage: U.STORAGE, mappedAtCreation: true });
-      new Uint8Array(buf.getMappedRange()).set(bytes.subarray(t.offset, t.offset + t.length));
-      buf.unmap();
+      names.push(name);
+      dsts.push(new Uint8Array(buf.getMappedRange()));
       this.weights.set(name, { t, buf });
       this.uploadedBytes += t.length;
+    }
+    try {
+      await copy(names, dsts);
+    } finally {
+      for (const { buf } of this.weights.values()) buf.unmap();
     }
     const h = v.hidden_size, S = (v.image_size / v.patch_size) ** 2;
     const th = tc.hidden_size, T = MAX_TEXTS * tc.max_position_embeddings;
