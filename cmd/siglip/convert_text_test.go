@@ -174,3 +174,20 @@ func writeNPYI64(t *testing.T, path string, shape []int, rows [][]int32) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteSiglip2Fixture converts a small-width SigLIP 2 snapshot (the
+// Gemma tokenizer, vocab 262,144, 2 layers a tower) to the path in
+// SIGLIP_SIGLIP2_OUT, for build/tests/tokenize_chromium.test.mjs; without
+// the variable it does nothing.
+func TestWriteSiglip2Fixture(t *testing.T) {
+	out := os.Getenv("SIGLIP_SIGLIP2_OUT")
+	if out == "" {
+		t.Skip("SIGLIP_SIGLIP2_OUT is not set (the Chromium tokenizer test sets it)")
+	}
+	tokJSON, _, _ := gemmaGoldens(t)
+	dir := t.TempDir()
+	writeSiglip2Snapshot(t, dir, tokJSON, 32, 64, 2, 262144)
+	if err := runConvert([]string{"--in", dir, "--out", out, "--quant", "q8", "--quiet"}); err != nil {
+		t.Fatal(err)
+	}
+}
