@@ -118,6 +118,9 @@ export declare class SigLIP {
   embedImage(image: ImageInput): Promise<Float32Array>;
   embedImages(images: ImageInput[], options?: { onProgress?: (done: number, total: number) => void }): Promise<Float32Array[]>;
 
+  /** The input ids the model embeds for each text (rows padded to the model's text length). */
+  tokenize(texts: string[]): Promise<number[][]>;
+
   /** L2-normalised text embeddings (cached per model). */
   embedText(text: string): Promise<Float32Array>;
   embedText(texts: string[], options?: { onProgress?: (done: number, total: number) => void }): Promise<Float32Array[]>;
