@@ -11,7 +11,8 @@ import (
 // Snapshot downloads what a model file is made from — config.json,
 // model.safetensors (or model.safetensors.index.json and every shard it
 // names, each with the same resume and hash check), preprocessor_config.json
-// when there is one, and the tokenizer (spiece.model, or tokenizer.json
+// and tokenizer_config.json when there are ones, and the tokenizer
+// (spiece.model, or tokenizer.json
 // when the repository has no spiece.model) — and returns the directory
 // holding them.
 func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
@@ -23,11 +24,14 @@ func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
 	if err := c.weights(ctx, r); err != nil {
 		return "", err
 	}
-	// preprocessor_config.json is optional (transformers' defaults apply).
-	if _, err := c.Download(ctx, r, "preprocessor_config.json"); err != nil {
-		var nf *NotFoundError
-		if !errors.As(err, &nf) {
-			return "", err
+	// preprocessor_config.json and tokenizer_config.json are optional
+	// (transformers' defaults apply).
+	for _, f := range []string{"preprocessor_config.json", "tokenizer_config.json"} {
+		if _, err := c.Download(ctx, r, f); err != nil {
+			var nf *NotFoundError
+			if !errors.As(err, &nf) {
+				return "", err
+			}
 		}
 	}
 	if _, err := c.Download(ctx, r, "spiece.model"); err != nil {
