@@ -26,7 +26,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
@@ -251,12 +250,6 @@ func benchNativeChild(name string, runs int) error {
 		r.CPURuns = append(r.CPURuns, cpuMs()-c0)
 	}
 	return json.NewEncoder(os.Stdout).Encode(r)
-}
-
-func cpuMs() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 }
 
 func median(xs []float64) float64 {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
-	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 // formulaSource serves the reference formula weights of a config.
@@ -34,7 +34,7 @@ func TestCalibrateSpeed(t *testing.T) {
 		t.Skip("set SIGLIP_GPTQ_SPEED=full or large")
 	}
 	cfg := readRef(t, which+"/config.json")
-	specs, err := modelfile.Specs(cfg)
+	specs, err := weights.Specs(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ const textChunk = 16
 // the model, its tokenizer and a Plan with its preprocessing buffers. It is
 // used by one call at a time (the worker queues calls).
 type siglipEngine struct {
+	data   []byte // the model file (the GPU backend copies tensors from it: gpu.go)
 	file   *modelfile.File
 	m      *model.Model
 	tok    *tokenizer.Tokenizer
@@ -56,7 +57,7 @@ func openEngine(data []byte) (engine, error) {
 	kernel.WarmUp() // V8 tiers the kernels up now, so the first image is not slower than the second
 	v := cfg.VisionConfig
 	e := &siglipEngine{
-		file: f, m: m, tok: tok, plan: plan,
+		data: data, file: f, m: m, tok: tok, plan: plan,
 		pre:    imageproc.NewPreprocessor(proc),
 		pixels: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize),
 		seq:    tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings),

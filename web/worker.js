@@ -19,6 +19,7 @@
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
 // info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
+import * as gpuBackend from './webgpu/backend.mjs';
 
 // Must equal bindingVersion in wasm/engine.go.
 const BINDING_VERSION = 3;
@@ -237,7 +238,8 @@ export function createHost() {
   }
 
   async function run(msg) {
-    const { api, runtime } = await ensure(msg.threads);
+    const { api: goApi, runtime } = await ensure(msg.threads);
+    const api = gpuBackend.wrap(goApi); // models on 'webgpu' run their towers there (webgpu/)
     switch (msg.op) {
       case 'loadBegin': return { loader: await api.loadBegin(msg.size) };
       case 'loadPiece': return api.loadPiece(msg.loader, msg.bytes);
@@ -245,9 +247,16 @@ export function createHost() {
       case 'load': {
         const handle = await api.load(msg.loader);
         const info = await api.info(handle);
-        return { handle, info: { ...info, ...runtime } };
+        let be;
+        try {
+          be = await gpuBackend.attach(api, handle, msg.backend, { ...msg.gpuOptions, fileBytes: info.bytes });
+        } catch (err) {
+          await api.unload(handle);
+          throw err;
+        }
+        return { handle, info: { ...info, ...runtime, ...be } };
       }
-      case 'unload': return api.unload(msg.handle);
+      case 'unload': gpuBackend.detach(msg.handle); return api.unload(msg.handle);
       case 'embedImages': return embedImages(api, msg.handle, msg.images);
       case 'decodeImage': return decodeImage(api, msg.image);
       case 'imageHeader': return api.imageHeader(msg.bytes);
@@ -260,7 +269,7 @@ export function createHost() {
 
   return {
     handle(msg) {
-      const p = queue.then(() => run(msg));
+      const p = queue.then(() => run(msg)).then((r) => gpuBackend.note(msg.handle, r));
       queue = p.catch(() => {});
       return p;
     },
