@@ -16,7 +16,6 @@ import (
 
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/safetensors"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
@@ -68,20 +67,8 @@ func writeSiglip2Snapshot(t *testing.T, dir string, tokJSON []byte, hidden, inte
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ts []safetensors.Tensor
-	for _, s := range specs {
-		v := model.FormulaTensor(s.Name, s.HFShape...)
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		ts = append(ts, safetensors.Tensor{Name: s.Name, DType: safetensors.F32, Shape: s.HFShape, Data: b})
-	}
-	var st bytes.Buffer
-	if err := safetensors.Write(&st, ts, nil); err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"config.json": []byte(cfg), "model.safetensors": st.Bytes(),
+	writeFormulaSafetensors(t, filepath.Join(dir, "model.safetensors"), specs)
+	for name, b := range map[string][]byte{"config.json": []byte(cfg),
 		"tokenizer.json": tokJSON, "tokenizer_config.json": []byte(siglip2TokenizerConfig)} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
@@ -148,6 +135,55 @@ func TestConvertSiglip2Tokenizer(t *testing.T) {
 	a, b := embedWith(textArgs...), embedWith("--input-ids", idsPath)
 	if !bytes.Equal(a, b) || len(a) < 100 {
 		t.Fatalf("embed --text differs from embed --input-ids with the reference ids (%d vs %d bytes)", len(a), len(b))
+	}
+}
+
+// writeFormulaSafetensors streams the formula weights of specs to a
+// safetensors file one tensor at a time, so a 262k × 768 embedding (805 MB)
+// is held once, not three times.
+func writeFormulaSafetensors(t *testing.T, path string, specs []modelfile.Spec) {
+	var hdr strings.Builder
+	hdr.WriteByte('{')
+	off := 0
+	for i, s := range specs {
+		n := 4
+		for _, d := range s.HFShape {
+			n *= d
+		}
+		shape, _ := json.Marshal(s.HFShape)
+		if i > 0 {
+			hdr.WriteByte(',')
+		}
+		fmt.Fprintf(&hdr, "%q:{\"dtype\":\"F32\",\"shape\":%s,\"data_offsets\":[%d,%d]}", s.Name, shape, off, off+n)
+		off += n
+	}
+	hdr.WriteByte('}')
+	h := hdr.String()
+	for (8+len(h))%8 != 0 {
+		h += " "
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	binary.Write(f, binary.LittleEndian, uint64(len(h)))
+	f.WriteString(h)
+	for _, s := range specs {
+		v := model.FormulaTensor(s.Name, s.HFShape...)
+		b := make([]byte, 0, 1<<20)
+		for i := 0; i < len(v); i++ {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v[i]))
+			if len(b) == cap(b) || i == len(v)-1 {
+				if _, err := f.Write(b); err != nil {
+					t.Fatal(err)
+				}
+				b = b[:0]
+			}
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
 

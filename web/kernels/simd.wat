@@ -639,14 +639,15 @@
   ;;        (the order of the weights' low and high nibbles); m rows of nb·32
   ;;   sa   their f32 block scales [m][nb]
   ;;   w    the packed nibbles [n][nb][16], sc the f16 block scales [n][nb]
-  ;;   bias f32 [n], or 0 for none; tmp nb·144 bytes of scratch (a call
+  ;;   bias f32 [n], or 0 for none; tmp nb·272 bytes of scratch (a call
   ;;        split over kernel threads gives each part its own:
   ;;        kernel/simd_js.go)
   ;; n must be a multiple of 4. For each 4 outputs, tmp first receives per
-  ;; block their 4 scales as f32 and their weights unpacked to int8 (low
-  ;; nibbles − 8, high nibbles − 8); then every row runs through the blocks:
-  ;; per output, the 32 products (|q·Q| ≤ 127·8, four of them summed in an
-  ;; i16 lane stay ≤ 4064) reduce to an i32x4, the four outputs' i32x4 are
+  ;; block their 4 scales as f32 and their weights unpacked and widened to
+  ;; int16 (low nibbles − 8, high nibbles − 8: 4×32 i16, so that every row
+  ;; reuses the widening); then every row runs through the blocks: its 32
+  ;; activations widened once, per output four i32x4.dot_i16x8_s (pmaddwd;
+  ;; exact, |q·Q| ≤ 127·8) reduce to an i32x4, the four outputs' i32x4 are
   ;; transposed into one [acc0 acc1 acc2 acc3], and
   ;; y = y + float32(acc)·float32(sa·sw), lane-wise in the reference's order.
   (func (export "matmul_q4")
@@ -654,7 +655,7 @@
     (param $w i32) (param $sc i32) (param $bias i32) (param $n i32) (param $nb i32) (param $tmp i32)
     (local $n0 i32) (local $b i32) (local $j i32) (local $r i32) (local $idx i32)
     (local $t i32) (local $p i32) (local $qp i32) (local $sp i32) (local $dp i32) (local $rowb i32)
-    (local $wv v128) (local $ae v128) (local $ao v128) (local $y v128) (local $bv v128)
+    (local $wv v128) (local $ae v128) (local $ah v128) (local $ao v128) (local $oh v128) (local $y v128) (local $bv v128)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
     (local.set $rowb (i32.shl (local.get $nb) (i32.const 5)))
@@ -672,16 +673,18 @@
           (f32.store (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 2)))
             (call $half (i32.load16_u (i32.add (local.get $sc) (i32.shl (local.get $idx) (i32.const 1))))))
           (local.set $wv (v128.load (i32.add (local.get $w) (i32.shl (local.get $idx) (i32.const 4)))))
-          (local.set $p (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 5))))
-          (v128.store offset=16 (local.get $p)
-            (i8x16.sub (v128.and (local.get $wv) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
-          (v128.store offset=32 (local.get $p)
-            (i8x16.sub (i8x16.shr_u (local.get $wv) (i32.const 4))
-                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $p (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 6))))
+          (local.set $v0 (i8x16.sub (v128.and (local.get $wv) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                                    (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $v1 (i8x16.sub (i8x16.shr_u (local.get $wv) (i32.const 4))
+                                    (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (v128.store offset=16 (local.get $p) (i16x8.extend_low_i8x16_s (local.get $v0)))
+          (v128.store offset=32 (local.get $p) (i16x8.extend_high_i8x16_s (local.get $v0)))
+          (v128.store offset=48 (local.get $p) (i16x8.extend_low_i8x16_s (local.get $v1)))
+          (v128.store offset=64 (local.get $p) (i16x8.extend_high_i8x16_s (local.get $v1)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $jl)))
-        (local.set $t (i32.add (local.get $t) (i32.const 144)))
+        (local.set $t (i32.add (local.get $t) (i32.const 272)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $pl)))
       ;; -0.0 is the additive identity (keeps a -0.0 sum's sign), as no bias
@@ -700,32 +703,32 @@
         (local.set $p (local.get $qp))
         (block $bdone (loop $bl
           (br_if $bdone (i32.ge_s (local.get $b) (local.get $nb)))
-          (local.set $ae (v128.load (local.get $p)))
-          (local.set $ao (v128.load offset=16 (local.get $p)))
-          (local.set $v0 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=16 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=32 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v1 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=48 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=64 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v2 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=80 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=96 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v3 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=112 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=128 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          (local.set $wv (v128.load (local.get $p)))
+          (local.set $ae (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (local.set $ah (i16x8.extend_high_i8x16_s (local.get $wv)))
+          (local.set $wv (v128.load offset=16 (local.get $p)))
+          (local.set $ao (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (local.set $oh (i16x8.extend_high_i8x16_s (local.get $wv)))
+          (local.set $v0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=32 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=48 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=64 (local.get $t)) (local.get $oh)))))
+          (local.set $v1 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=80 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=96 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=112 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=128 (local.get $t)) (local.get $oh)))))
+          (local.set $v2 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=144 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=160 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=176 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=192 (local.get $t)) (local.get $oh)))))
+          (local.set $v3 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=208 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=224 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=240 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $t)) (local.get $oh)))))
           ;; [a0 b0 a1 b1] + [a2 b2 a3 b3], likewise c, d; then the halves
           (local.set $v0 (i32x4.add
             (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1))
@@ -740,7 +743,7 @@
             (f32x4.mul (f32x4.convert_i32x4_s (local.get $v0))
                        (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $sp) (i32.shl (local.get $b) (i32.const 2)))))
                                   (v128.load (local.get $t))))))
-          (local.set $t (i32.add (local.get $t) (i32.const 144)))
+          (local.set $t (i32.add (local.get $t) (i32.const 272)))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $b (i32.add (local.get $b) (i32.const 1)))
           (br $bl)))
