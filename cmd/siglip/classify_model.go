@@ -42,7 +42,7 @@ func openAppModel(path string) (*appModel, error) {
 	}
 	m, f, err := weights.Load(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v (want a .siglip model file, as written by siglip convert)", path, err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	tb, kind := f.Tokenizer()
 	tok, err := tokenizer.Load(tb)

@@ -15,6 +15,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 func init() {
@@ -109,7 +110,7 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", err
 	}
-	werr := modelfile.WriteOptions(f, cfg, tok, kind, src, scheme, opt)
+	werr := modelfile.WriteOptions(f, weights.Specs, cfg, tok, kind, src, scheme, opt)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -117,17 +118,12 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 		os.Remove(tmp)
 		return 0, "", werr
 	}
-	// Read it back through the same checks a browser will run.
-	b, err := os.ReadFile(tmp)
-	if err == nil {
-		var mf *modelfile.File
-		if mf, err = modelfile.Open(b); err == nil {
-			err = os.Rename(tmp, out)
-			return int64(len(b)), mf.SHA256, err
-		}
+	n, sum, err := keepIfValid(tmp, out) // convert_validate.go
+	if err != nil {
+		os.Remove(tmp)
+		return 0, "", fmt.Errorf("the converted model does not load and run, so no file was written: %v", err)
 	}
-	os.Remove(tmp)
-	return 0, "", fmt.Errorf("written file does not read back: %v", err)
+	return n, sum, nil
 }
 
 // calibrate runs GPTQ on the built-in calibration set plus the images in
