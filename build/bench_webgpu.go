@@ -31,6 +31,7 @@ import (
 
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -188,7 +189,7 @@ func tinyModelFile() ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := modelfile.Write(&b, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"); err != nil {
+	if err := modelfile.Write(&b, weights.Specs, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
