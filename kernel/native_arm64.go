@@ -17,12 +17,12 @@ func q8DotNEON(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, np int)
 func q4RowSDOT(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
 
 //go:noescape
-func f32DotNEON(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, k int, st *f32Store)
+func f32DotNEON(acc *[8][2 * PanelRows]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
 
 // nativeProbe lists the levels this CPU runs, best first.
 func nativeProbe() []*nativeKernels {
 	var nativeLevels []*nativeKernels
-	gemm := f32Gemm(f32DotNEON, false)
+	gemm := f32Gemm(f32DotNEON, 6, false)
 	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, quantize: QuantizeRow}
 	if cpu.ARM64.HasASIMDDP {
 		l := base
