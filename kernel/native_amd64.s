@@ -257,10 +257,12 @@ avx2Loop:
 	VZEROUPPER
 	RET
 
-// func f32DotFMA(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int)
+// func f32DotFMA(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int, st *f32Store)
 // Six activation rows against two PackedF32 panels (w1 may equal w0),
-// in k order with fused multiply-add; k ≥ 1.
-TEXT ·f32DotFMA(SB), NOSPLIT, $0-40
+// in k order with fused multiply-add; k ≥ 1. With st nil the sums go to
+// acc; otherwise row i gets st.bias (16 values; −0 for none) added and
+// its 16 outputs stored at st.dst[i].
+TEXT ·f32DotFMA(SB), NOSPLIT, $0-48
 	MOVQ a+8(FP), SI
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
@@ -314,6 +316,45 @@ fmaLoop:
 	ADDQ $4, R13
 	DECQ CX
 	JNZ fmaLoop
+	MOVQ st+40(FP), AX
+	TESTQ AX, AX
+	JZ fmaAcc
+	MOVQ 48(AX), BX
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	MOVQ 0(AX), BX
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	MOVQ 8(AX), BX
+	VMOVUPS Y2, (BX)
+	VMOVUPS Y3, 32(BX)
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	MOVQ 16(AX), BX
+	VMOVUPS Y4, (BX)
+	VMOVUPS Y5, 32(BX)
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	MOVQ 24(AX), BX
+	VMOVUPS Y6, (BX)
+	VMOVUPS Y7, 32(BX)
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	MOVQ 32(AX), BX
+	VMOVUPS Y8, (BX)
+	VMOVUPS Y9, 32(BX)
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+	MOVQ 40(AX), BX
+	VMOVUPS Y10, (BX)
+	VMOVUPS Y11, 32(BX)
+	VZEROUPPER
+	RET
+fmaAcc:
 	MOVQ acc+0(FP), DI
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)

@@ -167,15 +167,22 @@ func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.R
 	return res, nil
 }
 
+// readTokenizer picks the snapshot's tokenizer: spiece.model (SigLIP), else
+// tokenizer.json (what transformers loads for SigLIP 2), else Gemma's
+// tokenizer.model (a SentencePiece model like spiece.model, stored as one).
 func readTokenizer(dir string) ([]byte, string, error) {
-	for _, kind := range []string{modelfile.TokenizerSentencePiece, modelfile.TokenizerJSON} {
-		b, err := os.ReadFile(filepath.Join(dir, kind))
+	for _, f := range []struct{ name, kind string }{
+		{"spiece.model", modelfile.TokenizerSentencePiece},
+		{"tokenizer.json", modelfile.TokenizerJSON},
+		{"tokenizer.model", modelfile.TokenizerSentencePiece},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
 		if err == nil {
-			return b, kind, nil
+			return b, f.kind, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, "", err
 		}
 	}
-	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model or tokenizer.json)", dir)
+	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model, tokenizer.json or tokenizer.model)", dir)
 }
