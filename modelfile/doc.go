@@ -25,7 +25,10 @@
 //
 // Open recomputes the hash and refuses a mismatch. The header itself is not
 // hashed (it holds the hash); every dtype, shape and offset in it is checked
-// against the shapes config.json implies instead.
+// against the shapes config.json implies instead, by the
+// model's own tensor table, which the caller hands over (Open and Write
+// take a SpecsFunc; modelfile/weights.Specs is model.TensorSpecs): the
+// SigLIP tensor names are written once, in package model.
 //
 // # Tensors
 //

@@ -92,9 +92,14 @@ type Weight struct {
 // Open checks data as a model file (format name, version, payload hash,
 // config, tokenizer, and every tensor the config implies with its dtype and
 // shape) and returns views into it. Nothing is copied except f16 q8 scales.
-func Open(data []byte) (*File, error) { return open(data, true) }
+// specs gives the tensors the config implies (weights.Specs: the model's
+// own table).
+func Open(data []byte, specs SpecsFunc) (*File, error) { return open(data, true, specs) }
 
-func open(data []byte, verify bool) (*File, error) {
+func open(data []byte, verify bool, specs SpecsFunc) (*File, error) {
+	if specs == nil {
+		return nil, fmt.Errorf("modelfile: Open needs the model's tensor table (weights.Specs)")
+	}
 	st, err := safetensors.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("modelfile: %v", err)
@@ -136,7 +141,7 @@ func open(data []byte, verify bool) (*File, error) {
 	if f.tok, err = byteTensor(st, TokenizerTensor); err != nil {
 		return nil, err
 	}
-	if f.specs, err = Specs(f.cfg); err != nil {
+	if f.specs, err = tableFor(specs, f.cfg); err != nil {
 		return nil, err
 	}
 	for _, s := range f.specs {

@@ -79,15 +79,10 @@ type bpePipeline struct {
 // ask for a huge id table.
 const maxBPEVocab = 1 << 24
 
-func parseBPEJSON(data []byte) (*bpePipeline, error) {
-	top, err := objectMembers(data)
-	if err != nil {
-		return nil, err
-	}
-	mm, err := objectMembers(top["model"])
-	if err != nil {
-		return nil, fmt.Errorf("model: %v", err)
-	}
+// parseBPEJSON builds the pipeline from a tokenizer.json's top-level
+// members and its model's (sniffModelType).
+func parseBPEJSON(top, mm map[string][]byte) (*bpePipeline, error) {
+	var err error
 	// member decodes a small member with encoding/json (absent or null:
 	// left as is).
 	member := func(obj map[string][]byte, key string, dst any) error {

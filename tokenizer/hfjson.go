@@ -57,8 +57,8 @@ type hfModel struct {
 // LoadTokenizerJSON reads a Hugging Face tokenizer.json whose model is a
 // SentencePiece-style Unigram (as converted from a spiece.model).
 func LoadTokenizerJSON(data []byte) (*Tokenizer, error) {
-	if typ := sniffModelType(data); typ == "BPE" {
-		p, err := parseBPEJSON(data)
+	if top, mm, typ := sniffModelType(data); typ == "BPE" {
+		p, err := parseBPEJSON(top, mm)
 		if err != nil {
 			return nil, fmt.Errorf("tokenizer.json: %w", err)
 		}
@@ -235,6 +235,9 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spiece.model: %w", err)
 	}
+	if s.modelType == 2 {
+		return nil, fmt.Errorf("spiece.model: a BPE model has no Unigram tokenizer.json equivalent (load the model file itself)")
+	}
 	t, err := newTokenizer(s) // validates the model
 	if err != nil {
 		return nil, fmt.Errorf("spiece.model: %w", err)
@@ -289,20 +292,20 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 	return json.MarshalIndent(out, "", "  ")
 }
 
-// sniffModelType returns model.type of a tokenizer.json ("" when it cannot
-// tell), decoding the top level only and skipping every other value.
-func sniffModelType(data []byte) string {
+// sniffModelType splits a tokenizer.json into its top-level members and
+// the model's (one pass of skipValue, nothing decoded) and returns them with
+// model.type ("" when it cannot tell).
+func sniffModelType(data []byte) (top, model map[string][]byte, typ string) {
 	top, err := objectMembers(data)
 	if err != nil {
-		return ""
+		return nil, nil, ""
 	}
 	mm, err := objectMembers(top["model"])
 	if err != nil {
-		return ""
+		return nil, nil, ""
 	}
-	var typ string
 	if json.Unmarshal(mm["type"], &typ) != nil {
-		return ""
+		return nil, nil, ""
 	}
-	return typ
+	return top, mm, typ
 }

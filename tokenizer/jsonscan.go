@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -25,13 +26,16 @@ func skipSpace(b []byte, i int) int {
 
 // skipString returns the index after the string starting at b[i] == '"'.
 func skipString(b []byte, i int) (int, error) {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			return i + 1, nil
-		case '\\':
-			i++
+	for i++; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return 0, errJSON
 		}
+		if bs := bytes.IndexByte(b[i:i+q], '\\'); bs >= 0 {
+			i += bs + 2 // skip the escaped byte, then look again
+			continue
+		}
+		return i + q + 1, nil
 	}
 	return 0, errJSON
 }

@@ -33,6 +33,7 @@ func (b *binding) functions() map[string]func(js.Value, []js.Value) any {
 		"embedImages":    promised(b.embedImages),
 		"classify":       promised(b.classify),
 		"embedTexts":     promised(b.embedTexts),
+		"tokenize":       promised(b.tokenize),
 		"scores":         promised(b.scores),
 		"imageHeader":    promised(imageHeader),
 		"checkImageSize": promised(checkImageSize),
@@ -251,6 +252,41 @@ func embeddingsArg(v js.Value, what string, e engine, dim js.Value, allowEmpty b
 }
 
 // scores(handle, images, texts, dim) → {logits, probs} [images × texts].
+
+// tokenize returns the ids embedTexts would use, as arrays of numbers (for
+// checking the tokenizer against a reference; small next to embeddings).
+func (b *binding) tokenize(args []js.Value) (func() (any, error), error) {
+	e, list, err := b.engineAndList(args, "tokenize", "texts", maxTextsPerCall)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([]string, len(list))
+	for i, v := range list {
+		if v.Type() != js.TypeString {
+			return nil, fmt.Errorf("text %d must be a string, got %s", i, v.Type())
+		}
+		texts[i] = v.String()
+	}
+	if texts, err = cleanTexts(texts); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		ids, seq, err := e.Tokenize(texts)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]any, len(texts))
+		for i := range rows {
+			row := make([]any, seq)
+			for j, id := range ids[i*seq : (i+1)*seq] {
+				row[j] = int(id)
+			}
+			rows[i] = row
+		}
+		return rows, nil
+	}, nil
+}
+
 func (b *binding) scores(args []js.Value) (func() (any, error), error) {
 	if err := argc(args, 4, "scores"); err != nil {
 		return nil, err

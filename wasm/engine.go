@@ -23,6 +23,9 @@ type engine interface {
 	// embeddings [nImg][EmbedDim] against text embeddings [nTxt][EmbedDim],
 	// row-major [nImg][nTxt].
 	Scores(images, texts []float32) (logits, probs []float32, err error)
+	// Tokenize returns the input ids EmbedTexts feeds the model: row-major
+	// [len(texts), seq], the model file's stored text pipeline.
+	Tokenize(texts []string) (ids []int32, seq int, err error)
 }
 
 // imageInput is one image: 8-bit RGBA pixels, row-major, width*height*4

@@ -26,6 +26,7 @@ const (
 // the model, its tokenizer and a Plan with its preprocessing buffers. It is
 // used by one call at a time (the worker queues calls).
 type siglipEngine struct {
+	data   []byte // the model file (the GPU backend copies tensors from it: gpu.go)
 	file   *modelfile.File
 	m      *model.Model
 	tok    *tokenizer.Tokenizer
@@ -62,7 +63,7 @@ func openEngine(data []byte) (engine, error) {
 	kernel.WarmUp() // V8 tiers the kernels up now, so the first image is not slower than the second
 	v := cfg.VisionConfig
 	e := &siglipEngine{
-		file: f, m: m, tok: tok, plan: plan,
+		data: data, file: f, m: m, tok: tok, plan: plan,
 		pre:    imageproc.NewPreprocessor(proc),
 		pixels: make([]float32, imageChunk*v.NumChannels*v.ImageSize*v.ImageSize),
 		seq:    tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings),
@@ -94,12 +95,21 @@ func rgbOf(im imageInput) (*imageproc.RGB, error) {
 	return imageproc.FromRGBA(im.RGBA, im.Width, im.Height)
 }
 
+// imageValues is one preprocessed image's size, [C][size][size] (the
+// pixel buffer holds imageChunk of them).
+func (e *siglipEngine) imageValues() int { return len(e.pixels) / imageChunk }
+
+func (e *siglipEngine) Tokenize(texts []string) ([]int32, int, error) {
+	ids, err := e.tok.EncodeBatch(texts, e.seq)
+	return ids, e.seq, err
+}
+
 // EmbedImages preprocesses up to imageChunk images into the plan's pixel
 // buffer and runs them as one batch, chunk after chunk. An error names the
 // image when there are several.
 func (e *siglipEngine) EmbedImages(images []imageInput) ([]float32, error) {
 	d := e.info.EmbedDim
-	per := len(e.pixels) / imageChunk
+	per := e.imageValues()
 	out := make([]float32, 0, len(images)*d)
 	for lo := 0; lo < len(images); lo += imageChunk {
 		part := images[lo:min(lo+imageChunk, len(images))]

@@ -12,6 +12,9 @@ func main() {
 	for name, fn := range b.functions() {
 		api.Set(name, js.FuncOf(fn))
 	}
+	for name, fn := range b.gpuFunctions() { // web/webgpu's inputs (gpu.go)
+		api.Set(name, js.FuncOf(fn))
+	}
 	api.Set("version", bindingVersion)
 	js.Global().Set("siglipGo", api)
 	// Tell the host the API is installed (the worker awaits this).

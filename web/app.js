@@ -45,15 +45,23 @@ async function start() {
   tag.render();
   const tabFromHash = $(`tab-${location.hash.slice(1)}`);
   if (tabFromHash) tabFromHash.click();
-  let last = null;
-  try { last = JSON.parse(localStorage.getItem('siglip.model') || 'null'); } catch { /* ignore */ }
   const cache = await openModelCache();
-  let source = DEMO_MODEL;
-  if (last?.key && cache && await cache.match(last.key)) {
-    source = last.key.includes('/web/models/local/')
+  const lastSource = async () => {
+    let last = null;
+    try { last = JSON.parse(localStorage.getItem('siglip.model') || 'null'); } catch { /* ignore */ }
+    if (!(last?.key && cache && await cache.match(last.key))) return DEMO_MODEL;
+    return last.key.includes('/web/models/local/')
       ? { name: last.name, arrayBuffer: async () => (await cache.match(last.key)).arrayBuffer() }
       : last.key;
-  }
+  };
+  $('model-backend').value = state.backend;
+  $('model-backend').addEventListener('change', async () => {
+    state.backend = $('model-backend').value;
+    localStorage.setItem('siglip.backend', state.backend);
+    await state.loading;
+    loadModel(await lastSource()).catch(() => {});
+  });
+  const source = await lastSource();
   loadModel(source).catch(() => {
     if (source !== DEMO_MODEL) loadModel(DEMO_MODEL).catch(() => {});
   });

@@ -351,6 +351,10 @@ export class SigLIP {
    * 1 = single-threaded). More than one needs a cross-origin-isolated page
    * (COOP/COEP headers); otherwise it runs on one thread. info.threads says
    * what it got.
+   * options.backend: 'auto' (default: WebGPU where an adapter exists and a
+   * short calibration says it is faster), 'webgpu' or 'wasm'. info.backend
+   * says which runs the towers, info.backendReason why, info.calibration
+   * the timings 'auto' compared.
    */
   static async load(source, options = {}) {
     const { onProgress } = options;
@@ -370,7 +374,7 @@ export class SigLIP {
         onProgress?.({ loaded, total: size, phase: 'download' });
       }
       onProgress?.({ loaded, total: loaded, phase: 'load' });
-      const { handle, info } = await ch.call('load', { loader });
+      const { handle, info } = await ch.call('load', { loader, backend: options.backend ?? 'auto', gpuOptions: options.gpuOptions });
       onProgress?.({ loaded, total: loaded, phase: 'ready' });
       return new SigLIP(ch, handle, info);
     } catch (err) {
@@ -391,9 +395,15 @@ export class SigLIP {
     this.stats = { textCacheHits: 0, textCacheMisses: 0 };
   }
 
-  _call(op, args, transfer) {
-    if (!this._ch) return Promise.reject(new Error('this model has been disposed'));
-    return this._ch.call(op, { handle: this._handle, ...args }, transfer);
+  async _call(op, args, transfer) {
+    if (!this._ch) throw new Error('this model has been disposed');
+    const r = await this._ch.call(op, { handle: this._handle, ...args }, transfer);
+    // The worker's WebGPU backend fell back to wasm (webgpu/backend.mjs).
+    if (r?.backendInfo) {
+      this.info = Object.freeze({ ...this.info, ...r.backendInfo });
+      this.onBackendChange?.(this.info);
+    }
+    return r;
   }
 
   /** Embeds one image; returns its L2-normalised embedding. */
@@ -443,6 +453,17 @@ export class SigLIP {
       onProgress?.(out.length, images.length);
     }
     return out;
+  }
+
+  /**
+   * The input ids the model embeds for each text (its tokenizer and the
+   * text pipeline stored in the model file): an array of rows of ids, each
+   * padded to the model's text length. For checking against a reference
+   * tokenizer; embedText does not need it.
+   */
+  async tokenize(texts) {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('tokenize takes an array of strings');
+    return this._call('tokenize', { texts });
   }
 
   /**

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startServe } from './lib/serve.mjs';
 import { rendererMemory } from './lib/procmem.mjs';
 import { bombPNG, bigJPEG } from './lib/bigimages.mjs';
+import { exposeDemoState } from './lib/demostate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -52,13 +53,7 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   ctx.on('request', (r) => requests.push(r.url()));
-  // The page's live state, for the assertions: the page's own module
-  // instance (same URL, same module), not a global the page sets for tests.
-  await ctx.addInitScript(() => {
-    if (location.pathname === '/' || location.pathname.endsWith('/index.html')) {
-      import('/web/app/store.js').then((m) => { globalThis.siglipDemo = m.state; }, () => {});
-    }
-  });
+  await exposeDemoState(ctx); // the page's live state, for the assertions
   page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));

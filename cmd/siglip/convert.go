@@ -15,7 +15,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/safetensors"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 func init() {
@@ -82,13 +82,6 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %v", dir, err)
 	}
-	weights, err := os.ReadFile(filepath.Join(dir, "model.safetensors"))
-	if err != nil {
-		if _, serr := os.Stat(filepath.Join(dir, "model.safetensors.index.json")); serr == nil {
-			return 0, "", fmt.Errorf("%s: sharded checkpoints (model.safetensors.index.json) are not supported; SigLIP base and large ship one model.safetensors", dir)
-		}
-		return 0, "", fmt.Errorf("%s: %v", dir, err)
-	}
 	tok, kind, err := readTokenizer(dir)
 	if err != nil {
 		return 0, "", err
@@ -96,11 +89,12 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if opt.Text, err = textPipeline(dir, tok, cfg); err != nil { // convert_text.go
 		return 0, "", err
 	}
-	st, err := safetensors.Parse(weights)
+	ck, err := openCheckpoint(dir)
 	if err != nil {
-		return 0, "", fmt.Errorf("%s/model.safetensors: %v", dir, err)
+		return 0, "", err
 	}
-	src := modelfile.FromSafetensors(st)
+	defer ck.Close()
+	var src modelfile.Source = ck
 	if opt.Preprocessor, err = snapshotPreprocessor(dir, cfg); err != nil {
 		return 0, "", err
 	}
@@ -116,7 +110,7 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", err
 	}
-	werr := modelfile.WriteOptions(f, cfg, tok, kind, src, scheme, opt)
+	werr := modelfile.WriteOptions(f, weights.Specs, cfg, tok, kind, src, scheme, opt)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -124,17 +118,12 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 		os.Remove(tmp)
 		return 0, "", werr
 	}
-	// Read it back through the same checks a browser will run.
-	b, err := os.ReadFile(tmp)
-	if err == nil {
-		var mf *modelfile.File
-		if mf, err = modelfile.Open(b); err == nil {
-			err = os.Rename(tmp, out)
-			return int64(len(b)), mf.SHA256, err
-		}
+	n, sum, err := keepIfValid(tmp, out) // convert_validate.go
+	if err != nil {
+		os.Remove(tmp)
+		return 0, "", fmt.Errorf("the converted model does not load and run, so no file was written: %v", err)
 	}
-	os.Remove(tmp)
-	return 0, "", fmt.Errorf("written file does not read back: %v", err)
+	return n, sum, nil
 }
 
 // calibrate runs GPTQ on the built-in calibration set plus the images in
@@ -178,15 +167,22 @@ func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.R
 	return res, nil
 }
 
+// readTokenizer picks the snapshot's tokenizer: spiece.model (SigLIP), else
+// tokenizer.json (what transformers loads for SigLIP 2), else Gemma's
+// tokenizer.model (a SentencePiece model like spiece.model, stored as one).
 func readTokenizer(dir string) ([]byte, string, error) {
-	for _, kind := range []string{modelfile.TokenizerSentencePiece, modelfile.TokenizerJSON} {
-		b, err := os.ReadFile(filepath.Join(dir, kind))
+	for _, f := range []struct{ name, kind string }{
+		{"spiece.model", modelfile.TokenizerSentencePiece},
+		{"tokenizer.json", modelfile.TokenizerJSON},
+		{"tokenizer.model", modelfile.TokenizerSentencePiece},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
 		if err == nil {
-			return b, kind, nil
+			return b, f.kind, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, "", err
 		}
 	}
-	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model or tokenizer.json)", dir)
+	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model, tokenizer.json or tokenizer.model)", dir)
 }

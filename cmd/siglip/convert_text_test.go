@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/safetensors"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
@@ -64,24 +64,12 @@ func writeSiglip2Snapshot(t *testing.T, dir string, tokJSON []byte, hidden, inte
  "vision_config": {"model_type": "siglip_vision_model", "hidden_size": %d, "intermediate_size": %d,
   "num_hidden_layers": 2, "num_attention_heads": %d, "image_size": 224, "patch_size": 16}}`,
 		vocab, hidden, inter, heads, hidden, hidden, inter, heads)
-	specs, err := modelfile.Specs([]byte(cfg))
+	specs, err := weights.Specs([]byte(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ts []safetensors.Tensor
-	for _, s := range specs {
-		v := model.FormulaTensor(s.Name, s.HFShape...)
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		ts = append(ts, safetensors.Tensor{Name: s.Name, DType: safetensors.F32, Shape: s.HFShape, Data: b})
-	}
-	var st bytes.Buffer
-	if err := safetensors.Write(&st, ts, nil); err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"config.json": []byte(cfg), "model.safetensors": st.Bytes(),
+	writeFormulaSafetensors(t, filepath.Join(dir, "model.safetensors"), specs)
+	for name, b := range map[string][]byte{"config.json": []byte(cfg),
 		"tokenizer.json": tokJSON, "tokenizer_config.json": []byte(siglip2TokenizerConfig)} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
@@ -151,6 +139,55 @@ func TestConvertSiglip2Tokenizer(t *testing.T) {
 	}
 }
 
+// writeFormulaSafetensors streams the formula weights of specs to a
+// safetensors file one tensor at a time, so a 262k × 768 embedding (805 MB)
+// is held once, not three times.
+func writeFormulaSafetensors(t *testing.T, path string, specs []modelfile.Spec) {
+	var hdr strings.Builder
+	hdr.WriteByte('{')
+	off := 0
+	for i, s := range specs {
+		n := 4
+		for _, d := range s.HFShape {
+			n *= d
+		}
+		shape, _ := json.Marshal(s.HFShape)
+		if i > 0 {
+			hdr.WriteByte(',')
+		}
+		fmt.Fprintf(&hdr, "%q:{\"dtype\":\"F32\",\"shape\":%s,\"data_offsets\":[%d,%d]}", s.Name, shape, off, off+n)
+		off += n
+	}
+	hdr.WriteByte('}')
+	h := hdr.String()
+	for (8+len(h))%8 != 0 {
+		h += " "
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	binary.Write(f, binary.LittleEndian, uint64(len(h)))
+	f.WriteString(h)
+	for _, s := range specs {
+		v := model.FormulaTensor(s.Name, s.HFShape...)
+		b := make([]byte, 0, 1<<20)
+		for i := 0; i < len(v); i++ {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v[i]))
+			if len(b) == cap(b) || i == len(v)-1 {
+				if _, err := f.Write(b); err != nil {
+					t.Fatal(err)
+				}
+				b = b[:0]
+			}
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func writeNPYI64(t *testing.T, path string, shape []int, rows [][]int32) {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
@@ -171,6 +208,23 @@ func writeNPYI64(t *testing.T, path string, shape []int, rows [][]int32) {
 		}
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWriteSiglip2Fixture converts a small-width SigLIP 2 snapshot (the
+// Gemma tokenizer, vocab 262,144, 2 layers a tower) to the path in
+// SIGLIP_SIGLIP2_OUT, for build/tests/tokenize_chromium.test.mjs; without
+// the variable it does nothing.
+func TestWriteSiglip2Fixture(t *testing.T) {
+	out := os.Getenv("SIGLIP_SIGLIP2_OUT")
+	if out == "" {
+		t.Skip("SIGLIP_SIGLIP2_OUT is not set (the Chromium tokenizer test sets it)")
+	}
+	tokJSON, _, _ := gemmaGoldens(t)
+	dir := t.TempDir()
+	writeSiglip2Snapshot(t, dir, tokJSON, 32, 64, 2, 262144)
+	if err := runConvert([]string{"--in", dir, "--out", out, "--quant", "q8", "--quiet"}); err != nil {
 		t.Fatal(err)
 	}
 }

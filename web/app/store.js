@@ -18,6 +18,9 @@ export const state = {
   image: null,          // {blob, name}
   classifySeq: 0,
   imageSeq: 0,
+  // where the towers run: 'auto' | 'webgpu' | 'wasm' (?backend= in the
+  // address, else the model panel's choice, kept on this device)
+  backend: pickBackend(),
 };
 
 // Who wants to know when a new model is in use (the page's modules).
@@ -28,6 +31,17 @@ function onModelChanged() { for (const fn of modelListeners) fn(); }
 export async function openModelCache() {
   if (!('caches' in globalThis)) return null;
   try { return await caches.open(MODEL_CACHE); } catch { return null; }
+}
+
+function pickBackend() {
+  const ok = (b) => (['auto', 'webgpu', 'wasm'].includes(b) ? b : null);
+  return ok(new URLSearchParams(location.search).get('backend')) ?? ok(localStorage.getItem('siglip.backend')) ?? 'auto';
+}
+
+// backendLabel says in the pill where the towers run, and why in its tooltip.
+function backendLabel(info) {
+  $('model-button').title = info.backendReason ? `runs on ${info.backend}: ${info.backendReason}` : '';
+  return info.backend === 'webgpu' ? ' · WebGPU' : ' · wasm';
 }
 
 export function modelKeyFor(urlOrFile) {
@@ -121,6 +135,7 @@ export function loadModel(source) {
       setProgress('load', null, `${fromCache ? 'Reading' : 'Preparing'} ${name}${size ? ` (${mb(size)})` : ''}…`);
       $('load-numbers').textContent = '';
       const model = await SigLIP.load(input, {
+        backend: state.backend,
         onProgress: ({ loaded, total, phase }) => {
           if (phase === 'download' && total) setProgress('load', loaded / total);
           else if (phase === 'load') setProgress('load', null, `Preparing ${name} (${mb(loaded)})…`);
@@ -133,8 +148,11 @@ export function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      state.modelDetail = `${mb(info.bytes)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''}${info.threads > 1 ? ` · ${info.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      const detail = (i) => `${mb(i.bytes)}${i.quantization ? ` · ${i.quantization}` : ''}${backendLabel(i)}${i.simd ? ' · simd128' : ''}${i.threads > 1 ? ` · ${i.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      state.modelDetail = detail(info);
       setModelPill('ready', info.name || name, state.modelDetail);
+      // a lost GPU device moves the model to wasm (webgpu/backend.mjs)
+      model.onBackendChange = (i) => { state.modelDetail = detail(i); if (state.model === model) setModelPill('ready', i.name || name, state.modelDetail); };
       onModelChanged();
       if (fromCache && typeof source === 'string') revalidate(key, hit, name);
       return model;

@@ -26,6 +26,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/x448/float16"
 )
 
@@ -67,7 +68,7 @@ func main() {
 	check(err)
 	tok, err := os.ReadFile(os.Args[2])
 	check(err)
-	specs, err := modelfile.Specs(cfg)
+	specs, err := weights.Specs(cfg)
 	check(err)
 	src := formula{}
 	for _, s := range specs {
@@ -80,7 +81,7 @@ func main() {
 	if os.Args[3] == modelfile.SchemeQ4 {
 		opt = modelfile.Options{Q4: absmaxQ4, Q4Method: "absmax"}
 	}
-	check(modelfile.WriteOptions(w, cfg, tok, "spiece.model", src, os.Args[3], opt))
+	check(modelfile.WriteOptions(w, weights.Specs, cfg, tok, "spiece.model", src, os.Args[3], opt))
 	check(w.Flush())
 	check(f.Close())
 }
