@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"unsafe"
@@ -354,4 +356,25 @@ func (f *File) loadQ8(w *Weight, s Spec) (*Weight, error) {
 	w.Q8 = &kernel.PackedQ8{N: s.N, K: s.K, Kp: s.K + s.K%2, Data: q, Scales: scales}
 	w.Q8.Prepare() // per-row sums for the fastest int8 kernel, now rather than on the first inference
 	return w, nil
+}
+
+// IsModelFile reports whether r starts like a model file: a safetensors
+// header (within safetensors.MaxHeaderSize) whose __metadata__ names
+// FormatName. It reads only the header; the file is not verified.
+func IsModelFile(r io.Reader) bool {
+	var n [8]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return false
+	}
+	size := binary.LittleEndian.Uint64(n[:])
+	if size < 2 || size > safetensors.MaxHeaderSize {
+		return false
+	}
+	var h struct {
+		Meta map[string]any `json:"__metadata__"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r, int64(size))).Decode(&h); err != nil {
+		return false
+	}
+	return h.Meta[MetaFormat] == FormatName
 }
