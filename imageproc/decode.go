@@ -2,7 +2,6 @@ package imageproc
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // registers GIF (first frame)
@@ -17,19 +16,11 @@ import (
 // read first and images with empty or oversized dimensions (see MaxPixels,
 // MaxSide) are refused before any pixel memory is allocated.
 func Decode(data []byte) (image.Image, error) {
-	if len(data) == 0 {
-		return nil, errors.New("imageproc: empty image data")
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	hdr, err := DecodeHeader(data)
 	if err != nil {
-		if errors.Is(err, image.ErrFormat) {
-			return nil, errors.New("imageproc: unrecognised image format (supported: PNG, JPEG, GIF, WebP, BMP)")
-		}
-		return nil, fmt.Errorf("imageproc: corrupt image header: %w", err)
-	}
-	if err := checkDims(format+" image", cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
+	format := hdr.Format
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("imageproc: corrupt or truncated %s image: %w", format, err)

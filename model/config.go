@@ -138,8 +138,13 @@ func (c Config) Validate() error {
 	if v.HiddenSize%v.NumAttentionHeads != 0 {
 		return fmt.Errorf("model: config vision_config.hidden_size %d is not divisible by num_attention_heads %d", v.HiddenSize, v.NumAttentionHeads)
 	}
-	if v.ImageSize%v.PatchSize != 0 {
-		return fmt.Errorf("model: config vision_config.image_size %d is not divisible by patch_size %d", v.ImageSize, v.PatchSize)
+	// transformers' patch embedding is a stride-patch_size convolution
+	// without padding: floor(image_size/patch_size) patches per side, the
+	// right and bottom remainder ignored (so400m-patch14-384: 27×27 patches
+	// of 14 px cover 378 of 384 px). Only an image smaller than one patch
+	// has no grid.
+	if v.ImageSize < v.PatchSize {
+		return fmt.Errorf("model: config vision_config.image_size %d is smaller than patch_size %d: no patch fits", v.ImageSize, v.PatchSize)
 	}
 	if t.ProjectionSize != v.HiddenSize {
 		return fmt.Errorf("model: config text_config.projection_size %d must equal vision_config.hidden_size %d (the embeddings are compared)", t.ProjectionSize, v.HiddenSize)
@@ -159,8 +164,13 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// NumPatches is the number of patch tokens per image.
-func (v VisionConfig) NumPatches() int { g := v.ImageSize / v.PatchSize; return g * g }
+// GridSize is the number of patches per side: floor(image_size /
+// patch_size), as transformers' stride-patch_size convolution takes them
+// (pixels beyond GridSize·PatchSize on the right and bottom are ignored).
+func (v VisionConfig) GridSize() int { return v.ImageSize / v.PatchSize }
+
+// NumPatches is the number of patch tokens per image, GridSize².
+func (v VisionConfig) NumPatches() int { g := v.GridSize(); return g * g }
 
 // EmbedDim is the size of image and text embeddings.
 func (c Config) EmbedDim() int { return c.VisionConfig.HiddenSize }

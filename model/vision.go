@@ -128,11 +128,13 @@ func newVisionBuffers(v VisionConfig, maxImages int) *visionBuffers {
 
 // PatchEmbed writes the patch embeddings plus position embeddings of n
 // images pixels[n][C][size][size] into x[n·patches][hidden]. patches is
-// scratch of n·patches·C·p·p floats.
+// scratch of n·patches·C·p·p floats. The grid is GridSize² patches from
+// the top-left corner; when patch_size does not divide image_size the
+// right and bottom remainder is ignored, as transformers' convolution does.
 func (t *VisionTower) PatchEmbed(x, pixels []float32, n int, patches []float32, s *kernel.Scratch) {
 	v := t.Cfg
 	c, p, size := v.NumChannels, v.PatchSize, v.ImageSize
-	g, S, h := size/p, v.NumPatches(), v.HiddenSize
+	g, S, h := v.GridSize(), v.NumPatches(), v.HiddenSize
 	pv := c * p * p
 	for b := 0; b < n; b++ {
 		img := pixels[b*c*size*size : (b+1)*c*size*size]

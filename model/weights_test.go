@@ -219,7 +219,7 @@ func TestLoadErrors(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	base := `{"model_type":"siglip","text_config":{%s},"vision_config":{%s}}`
 	for _, c := range []struct{ text, vision, want string }{
-		{``, `"image_size":250`, "not divisible by patch_size"},
+		{``, `"image_size":15`, "image_size 15 is smaller than patch_size 16"},
 		{`"hidden_size":96`, ``, "projection_size 96 must equal"},
 		{`"num_attention_heads":5`, ``, "not divisible by num_attention_heads"},
 		{`"hidden_act":"relu"`, ``, `hidden_act "relu"`},
@@ -241,5 +241,13 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if c.VisionConfig.ImageSize != 224 || c.TextConfig.ProjectionSize != 768 || c.TextConfig.EosTokenID != 49407 {
 		t.Errorf("defaults: %+v", c)
+	}
+	// A patch size that does not divide the image: floor, as transformers.
+	c, err = ParseConfigJSON([]byte(`{"model_type":"siglip","vision_config":{"image_size":384,"patch_size":14}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, n := c.VisionConfig.GridSize(), c.VisionConfig.NumPatches(); g != 27 || n != 729 {
+		t.Errorf("384/14: grid %d, %d patches; want 27, 729", g, n)
 	}
 }

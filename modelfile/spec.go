@@ -98,8 +98,8 @@ func Specs(cfgJSON []byte) ([]Spec, error) {
 	if tl < 0 || tl > 1000 || vl < 0 || vl > 1000 {
 		return nil, fmt.Errorf("modelfile: config.json: num_hidden_layers %d / %d out of range", tl, vl)
 	}
-	if img%patch != 0 {
-		return nil, fmt.Errorf("modelfile: config.json: vision image_size %d is not a multiple of patch_size %d", img, patch)
+	if img < patch {
+		return nil, fmt.Errorf("modelfile: config.json: vision image_size %d is smaller than patch_size %d", img, patch)
 	}
 	if vocab*th > 1<<31 || ch*patch*patch > 1<<20 {
 		return nil, fmt.Errorf("modelfile: config.json: tensor sizes out of range")

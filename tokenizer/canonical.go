@@ -10,7 +10,11 @@ import (
 // str.lower(), ASCII string.punctuation deleted, runs of Python whitespace
 // (re's \s) collapsed to one space, then stripped. Malformed UTF-8 (including
 // WTF-8 lone surrogates from JS strings) becomes U+FFFD, one per bad byte.
-func canonicalize(dst []byte, text string) []byte {
+func canonicalize(dst []byte, text string) []byte { return canonicalizeCase(dst, text, true) }
+
+// canonicalizeCase is canonicalize, lowercasing only when lower is set
+// (SiglipTokenizer's do_lower_case).
+func canonicalizeCase(dst []byte, text string, lower bool) []byte {
 	pendingSpace := false
 	start := len(dst)
 	for i := 0; i < len(text); {
@@ -29,6 +33,8 @@ func canonicalize(dst []byte, text string) []byte {
 			}
 			pendingSpace = false
 			switch {
+			case !lower:
+				dst = utf8.AppendRune(dst, r)
 			case r < utf8.RuneSelf:
 				if 'A' <= r && r <= 'Z' {
 					r += 'a' - 'A'

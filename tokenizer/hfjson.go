@@ -48,15 +48,26 @@ type hfComponent struct {
 }
 
 type hfModel struct {
-	Type         string            `json:"type"`
-	UnkID        *int              `json:"unk_id"`
-	Vocab        []json.RawMessage `json:"vocab"`
-	ByteFallback bool              `json:"byte_fallback"`
+	Type         string          `json:"type"`
+	UnkID        *int            `json:"unk_id"`
+	Vocab        json.RawMessage `json:"vocab"`
+	ByteFallback bool            `json:"byte_fallback"`
 }
 
 // LoadTokenizerJSON reads a Hugging Face tokenizer.json whose model is a
 // SentencePiece-style Unigram (as converted from a spiece.model).
 func LoadTokenizerJSON(data []byte) (*Tokenizer, error) {
+	if typ := sniffModelType(data); typ == "BPE" {
+		p, err := parseBPEJSON(data)
+		if err != nil {
+			return nil, fmt.Errorf("tokenizer.json: %w", err)
+		}
+		t, err := newBPETokenizer(p)
+		if err != nil {
+			return nil, fmt.Errorf("tokenizer.json: %w", err)
+		}
+		return t, nil
+	}
 	s, err := parseTokenizerJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer.json: %w", err)
@@ -77,11 +88,15 @@ func parseTokenizerJSON(data []byte) (*spec, error) {
 		return nil, fmt.Errorf("no model")
 	}
 	if f.Model.Type != "Unigram" {
-		return nil, fmt.Errorf("model type %q: %w", f.Model.Type, errNotUnigram)
+		return nil, fmt.Errorf("model type %q: %w", f.Model.Type, errNotSupportedModel)
 	}
 	s := &spec{modelType: 1, unkSurface: " \u2047 ", escapeWhitespaces: true, byteFallback: f.Model.ByteFallback}
-	s.pieces = make([]rawPiece, len(f.Model.Vocab))
-	for i, raw := range f.Model.Vocab {
+	var vocab []json.RawMessage
+	if err := json.Unmarshal(f.Model.Vocab, &vocab); err != nil {
+		return nil, fmt.Errorf("model.vocab: want a list of [piece, score] for a Unigram model")
+	}
+	s.pieces = make([]rawPiece, len(vocab))
+	for i, raw := range vocab {
 		var pair []json.RawMessage
 		if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
 			return nil, fmt.Errorf("model.vocab[%d]: want [piece, score]", i)
@@ -272,4 +287,18 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 		"model":   obj{"type": "Unigram", "unk_id": t.m.unkID, "vocab": vocab, "byte_fallback": s.byteFallback},
 	}
 	return json.MarshalIndent(out, "", "  ")
+}
+
+// sniffModelType returns model.type of a tokenizer.json ("" when it cannot
+// tell), decoding the top level only and skipping every other value.
+func sniffModelType(data []byte) string {
+	var f struct {
+		Model struct {
+			Type string `json:"type"`
+		} `json:"model"`
+	}
+	if json.Unmarshal(data, &f) != nil {
+		return ""
+	}
+	return f.Model.Type
 }

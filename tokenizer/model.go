@@ -30,8 +30,11 @@ type model struct {
 }
 
 func newModel(s *spec) (*model, error) {
+	if s.modelType == 2 {
+		return nil, fmt.Errorf("model_type 2 (BPE) is not supported in a SentencePiece model file yet: use the snapshot's tokenizer.json, which holds the same BPE vocabulary")
+	}
 	if s.modelType != 1 {
-		return nil, fmt.Errorf("model_type %d is not supported: only UNIGRAM (1) is", s.modelType)
+		return nil, fmt.Errorf("model_type %d is not supported: only UNIGRAM (1) is, and BPE through tokenizer.json", s.modelType)
 	}
 	if len(s.pieces) == 0 {
 		return nil, fmt.Errorf("the model has no pieces")

@@ -23,6 +23,7 @@ type encoder struct {
 	norm  []byte
 	nodes []pathNode
 	spans []span
+	bpe   bpeScratchAll
 }
 
 // viterbi segments the normalized string as sentencepiece's

@@ -28,6 +28,9 @@ func (b *binding) functions() map[string]func(js.Value, []js.Value) any {
 		"embedImagesEncoded": promised(b.embedImagesEncoded),
 		"embedTexts":         promised(b.embedTexts),
 		"scores":             promised(b.scores),
+		"imageHeader":        promised(imageHeader),
+		"checkImageSize":     promised(checkImageSize),
+		"decodeRGB":          promised(decodeRGB),
 	}
 }
 

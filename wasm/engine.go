@@ -3,7 +3,7 @@ package main
 // bindingVersion changes whenever the JS-visible API of this package does;
 // web/worker.js checks it, so a stale siglip.wasm is caught with a clear
 // message instead of odd failures.
-const bindingVersion = 1
+const bindingVersion = 2
 
 // engine is what the binding needs from a loaded model. Its one
 // implementation (engine_siglip.go) wires the Go packages together; keeping

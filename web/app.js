@@ -18,6 +18,7 @@ const state = {
   labels: [], presetName: '', template: '',
   image: null,          // {blob, name}
   classifySeq: 0,
+  imageSeq: 0,
 };
 // For the tests and the curious: the page's live state.
 globalThis.siglipDemo = state;
@@ -359,7 +360,24 @@ $('preview').addEventListener('error', () => {
   if ($('preview').src) showDropHint(`Cannot show “${state.image?.name ?? 'this file'}”: it does not look like an image.`);
 });
 
-function setImage(blob, name) {
+// setImage shows and classifies an image once its header has passed the
+// model's size limits (read without decoding it): the preview <img> would
+// otherwise make the page decode an image the model refuses.
+async function setImage(blob, name) {
+  const seq = ++state.imageSeq;
+  try {
+    const model = await ensureModel();
+    await model.imageInfo(blob);
+  } catch (err) {
+    if (seq !== state.imageSeq) return;
+    state.image = null;
+    $('results').textContent = '';
+    $('classify-status').textContent = '';
+    showDropHint(`“${name}” is not an image this page can read. Try another file.`);
+    showError(`“${name}” could not be read as an image: ${errText(err)}`);
+    return;
+  }
+  if (seq !== state.imageSeq) return;
   const prev = $('preview').src;
   state.image = { blob, name };
   $('preview').src = URL.createObjectURL(blob);
@@ -551,7 +569,7 @@ const tag = (() => {
         : el('div', { class: 'none' }, 'no label above the threshold'));
     }
     return el('div', { class: `card${it.error ? ' err' : ''}`, dataset: { name: it.name } },
-      el('img', { src: it.url, alt: it.name, decoding: 'async' }), body);
+      it.url ? el('img', { src: it.url, alt: it.name, decoding: 'async' }) : el('div', { class: 'noimg' }), body);
   }
 
   function render() {
@@ -575,8 +593,21 @@ const tag = (() => {
       template = $('template').value;
       if (!labels.length) throw new Error('There are no labels to tag with. Add labels in the Classify tab.');
       if (!template.includes('{}')) throw new Error('The prompt template needs “{}” where the label goes.');
-      for (const it of items) URL.revokeObjectURL(it.url);
-      items = files.map((f) => ({ name: f.webkitRelativePath || f.name, file: f, url: URL.createObjectURL(f), probs: null, error: '' }));
+      for (const it of items) if (it.url) URL.revokeObjectURL(it.url);
+      // Headers first: a file over the size limits is never shown (an <img>
+      // would decode it) nor embedded.
+      items = [];
+      for (const f of files) {
+        const it = { name: f.webkitRelativePath || f.name, file: f, url: '', probs: null, error: '' };
+        try {
+          await model.imageInfo(f);
+          it.url = URL.createObjectURL(f);
+        } catch (err) {
+          it.error = `Not readable as an image: ${errText(err)}`;
+        }
+        items.push(it);
+      }
+      if (id !== runId) return;
       render();
       $('tag-progress').hidden = false;
       $('tag-cancel').hidden = false;
@@ -586,6 +617,7 @@ const tag = (() => {
       for (let i = 0; i < items.length; i++) {
         if (id !== runId) return;
         const it = items[i];
+        if (it.error) continue;
         setProgress('tag', i / items.length, `Tagging ${i + 1} of ${items.length}: ${it.name}`);
         try {
           const emb = await model.embedImage(it.file);
@@ -637,7 +669,7 @@ const tag = (() => {
     downloadFile('siglip-tags.csv', 'text/csv', `${rows.join('\n')}\n`);
   });
 
-  return { run, render, reset() { runId++; for (const it of items) URL.revokeObjectURL(it.url); items = []; render(); }, exportData };
+  return { run, render, reset() { runId++; for (const it of items) if (it.url) URL.revokeObjectURL(it.url); items = []; render(); }, exportData };
 })();
 
 // ---------- search (embeddings kept in IndexedDB) ----------

@@ -260,6 +260,27 @@ export class SigLIP {
     return data;
   }
 
+  /**
+   * Decodes an image as the model sees it: {rgb, width, height}, 8-bit RGB
+   * rows top to bottom (alpha dropped, as PIL's convert("RGB") does).
+   */
+  async decodeImage(image) {
+    const { msg, transfer } = await toImageInput(image);
+    return this._call('decodeImage', { image: msg }, transfer);
+  }
+
+  /**
+   * Reads an encoded image's header only: {format, width, height}. Rejects,
+   * without decoding anything, an image the model would refuse (unknown
+   * format, corrupt header, over the size limits), so a page can check a
+   * file before it shows it.
+   */
+  async imageInfo(image) {
+    const { msg, transfer } = await toImageInput(image);
+    if (msg.kind !== 'encoded') throw new TypeError('imageInfo takes the bytes of an encoded image (a Blob, File or buffer)');
+    return this._call('imageHeader', { bytes: msg.bytes }, transfer);
+  }
+
   /** Embeds several images, one worker call each (progress via onProgress(done, total)). */
   async embedImages(images, { onProgress } = {}) {
     const out = [];

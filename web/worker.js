@@ -11,12 +11,14 @@
 //      embedImages {handle, images: [{kind:'encoded', bytes} | {kind:'rgba', rgba, width, height}
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
 //      embedTexts {handle, texts} → {data, dim};
+//      decodeImage {image} → {rgb, width, height} (the RGB the engine sees);
+//      imageHeader {bytes} → {format, width, height} (checked against the limits);
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
 // info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
 
 // Must equal bindingVersion in wasm/engine.go.
-const BINDING_VERSION = 1;
+const BINDING_VERSION = 2;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node &&
   typeof WorkerGlobalScope === 'undefined';
@@ -106,11 +108,27 @@ async function startGo(threads) {
   return { api, dead: () => exited, runtime: { simd, relaxedSimd, threads: gotThreads } };
 }
 
-// Decoding in the browser is the fallback for formats the Go decoders do
-// not read (e.g. WebP, AVIF, GIF); PNG and JPEG go through Go's decoders,
-// which match PIL.
-async function bitmapToRGBA(bitmap) {
+// ---------- decoding ----------
+//
+// Every encoded image's header is read first, by Go (imageproc.DecodeHeader:
+// PNG IHDR, JPEG SOF, GIF, WebP, BMP), and checked against the one set of
+// limits there; only then is it decoded, so an image that will be refused
+// never gets a bitmap. Where the browser has a decoder (createImageBitmap
+// and OffscreenCanvas: browsers, not Node) it decodes JPEG, WebP and BMP:
+// Chromium's JPEG is libjpeg-turbo with the accurate integer IDCT and fancy
+// upsampling, exactly PIL's RGB. PNG and GIF stay with Go's decoders, which
+// reproduce PIL's own conversions a canvas cannot (16-bit grey saturating,
+// a GIF's transparent colour kept under alpha 0); so does any image the
+// browser gives with alpha below 255 (a 2D canvas premultiplies, which
+// loses the colour under alpha that PIL's convert("RGB") keeps).
+const BROWSER_FORMATS = new Set(['jpeg', 'webp', 'bmp']);
+const hasBrowserDecoder = typeof createImageBitmap === 'function' && typeof OffscreenCanvas !== 'undefined';
+
+// bitmapToRGBA reads a decoded bitmap's pixels, after checking its size
+// against the limits (the RGBA costs width×height×4 bytes).
+async function bitmapToRGBA(api, bitmap, what) {
   if (typeof OffscreenCanvas === 'undefined') throw new Error('cannot read an ImageBitmap here (no OffscreenCanvas)');
+  await api.checkImageSize(bitmap.width, bitmap.height, what);
   const c = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = c.getContext('2d', { willReadFrequently: true });
   ctx.drawImage(bitmap, 0, 0);
@@ -118,14 +136,59 @@ async function bitmapToRGBA(bitmap) {
   return { rgba: new Uint8Array(d.data.buffer), width: d.width, height: d.height };
 }
 
-async function browserDecode(bytes) {
-  if (typeof createImageBitmap !== 'function') return null;
+function opaque(rgba) {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
+// browserDecode decodes an encoded image whose header Go has checked;
+// null where Go's decoder is the one to use.
+async function browserDecode(api, bytes, header) {
+  if (!hasBrowserDecoder || !BROWSER_FORMATS.has(header.format)) return null;
+  let bmp;
   try {
-    const bmp = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-    try { return await bitmapToRGBA(bmp); } finally { bmp.close(); }
-  } catch {
-    return null;
+    bmp = await createImageBitmap(new Blob([bytes]),
+      { colorSpaceConversion: 'none', imageOrientation: 'none', premultiplyAlpha: 'none' });
+  } catch (err) {
+    throw new Error(`the ${header.format.toUpperCase()} image could not be decoded (corrupt or truncated?): ${err?.message ?? err}`);
   }
+  try {
+    if (bmp.width !== header.width || bmp.height !== header.height) {
+      throw new Error(`the ${header.format.toUpperCase()} image decoded as ${bmp.width}×${bmp.height}, its header says ${header.width}×${header.height}`);
+    }
+    const rgba = await bitmapToRGBA(api, bmp, `the ${header.format.toUpperCase()} image`);
+    return opaque(rgba.rgba) ? rgba : null;
+  } finally {
+    bmp.close();
+  }
+}
+
+// toEngine turns one image message into what the engine takes: RGBA
+// pixels ({rgba, width, height}) or, where Go decodes, the encoded bytes
+// ({encoded}).
+async function toEngine(api, im) {
+  if (im.kind === 'encoded') {
+    const header = await api.imageHeader(im.bytes); // refuses before any decode
+    return (await browserDecode(api, im.bytes, header)) ?? { encoded: im.bytes };
+  }
+  if (im.kind === 'bitmap') {
+    try { return await bitmapToRGBA(api, im.bitmap, 'the image'); } finally { im.bitmap.close?.(); }
+  }
+  if (im.kind === 'rgba') return { rgba: im.rgba, width: im.width, height: im.height };
+  throw new Error(`unknown image kind ${im.kind}`);
+}
+
+// decodeImage gives the RGB the engine sees for one image (alpha dropped,
+// as PIL's convert("RGB") does).
+async function decodeImage(api, im) {
+  const e = await toEngine(api, im);
+  if (e.encoded) return api.decodeRGB(e.encoded);
+  const n = e.width * e.height;
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n * 4; i += 4, j += 3) {
+    rgb[j] = e.rgba[i]; rgb[j + 1] = e.rgba[i + 1]; rgb[j + 2] = e.rgba[i + 2];
+  }
+  return { rgb, width: e.width, height: e.height };
 }
 
 function concatRows(parts) {
@@ -161,24 +224,10 @@ export function createHost() {
   async function embedImages(api, handle, images) {
     const parts = [];
     for (const im of images) {
-      let rgba = null;
-      if (im.kind === 'encoded') {
-        try {
-          parts.push(await api.embedImagesEncoded(handle, [im.bytes]));
-          continue;
-        } catch (err) {
-          rgba = await browserDecode(im.bytes);
-          if (!rgba) throw err;
-        }
-      } else if (im.kind === 'bitmap') {
-        rgba = await bitmapToRGBA(im.bitmap);
-        im.bitmap.close?.();
-      } else if (im.kind === 'rgba') {
-        rgba = im;
-      } else {
-        throw new Error(`unknown image kind ${im.kind}`);
-      }
-      parts.push(await api.embedImagesRGBA(handle, [{ rgba: rgba.rgba, width: rgba.width, height: rgba.height }]));
+      const e = await toEngine(api, im);
+      parts.push(e.encoded
+        ? await api.embedImagesEncoded(handle, [e.encoded])
+        : await api.embedImagesRGBA(handle, [e]));
     }
     return concatRows(parts);
   }
@@ -186,7 +235,6 @@ export function createHost() {
   async function run(msg) {
     const { api, runtime } = await ensure(msg.threads);
     switch (msg.op) {
-      case 'start': return { version: api.version };
       case 'load': {
         const handle = await api.load(msg.bytes);
         const info = await api.info(handle);
@@ -194,6 +242,8 @@ export function createHost() {
       }
       case 'unload': return api.unload(msg.handle);
       case 'embedImages': return embedImages(api, msg.handle, msg.images);
+      case 'decodeImage': return decodeImage(api, msg.image);
+      case 'imageHeader': return api.imageHeader(msg.bytes);
       case 'embedTexts': return api.embedTexts(msg.handle, msg.texts);
       case 'scores': return api.scores(msg.handle, msg.images, msg.texts, msg.dim);
       default: throw new Error(`unknown op ${msg.op}`);

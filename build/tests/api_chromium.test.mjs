@@ -23,6 +23,21 @@ const imageNames = meta.images.slice(0, 2); // the third entry names the image p
 const fixturesName = `test-fixtures-${process.pid}`;
 const fixtures = path.join(root, 'web/dist', fixturesName);
 
+// The held-out JPEG set (testdata/jpeg/, PIL's decode of each kept as an
+// RGB PNG), when this tree has it.
+const jpegManifest = path.join(root, 'testdata/jpeg/manifest.json');
+const jpegSet = fs.existsSync(jpegManifest) ? JSON.parse(fs.readFileSync(jpegManifest, 'utf8')).images.map((im) => im.name) : [];
+
+// readNPYu8 reads a C-ordered uint8 .npy: {shape, data}.
+function readNPYu8(file) {
+  const b = fs.readFileSync(file);
+  const hlen = b.readUInt16LE(8);
+  const header = b.toString('latin1', 10, 10 + hlen);
+  assert.match(header, /'descr': '\|u1'/);
+  const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  return { shape, data: new Uint8Array(b.subarray(10 + hlen)) };
+}
+
 let tmp, made, server, origin, ctx, page;
 const requests = [];
 const pageErrors = [];
@@ -40,6 +55,11 @@ before(async () => {
   fs.mkdirSync(fixtures, { recursive: true });
   fs.copyFileSync(made.file, path.join(fixtures, 'tiny-f32.siglip'));
   for (const name of imageNames) fs.copyFileSync(path.join(root, 'testdata/images', name), path.join(fixtures, name));
+  fs.copyFileSync(path.join(root, 'testdata/images/coco_39769_q90.jpg'), path.join(fixtures, 'coco_39769_q90.jpg'));
+  for (const name of jpegSet) {
+    fs.copyFileSync(path.join(root, 'testdata/jpeg', `${name}.jpg`), path.join(fixtures, `${name}.jpg`));
+    fs.copyFileSync(path.join(root, 'testdata/jpeg', `${name}.rgb.png`), path.join(fixtures, `${name}.rgb.png`));
+  }
   // An empty page to run the API in: same origin, same headers as the demo.
   // The data: icon keeps Chromium from asking for /favicon.ico (a 404).
   fs.writeFileSync(path.join(fixtures, 'blank.html'),
@@ -143,6 +163,42 @@ test('tiny model goldens hold through the JS API in headless Chromium (simd128, 
   assert.ok(dImageData < 2e-6, `image_embeds (ImageData) differ by ${dImageData}`);
   assert.ok(dLogits < 2e-5, `logits differ by ${dLogits}`);
   assert.ok(dProbs < 2e-6, `probs differ by ${dProbs}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test("JPEG pixels from the JS API in Chromium equal PIL's (the browser's own decoder, in the worker)", { timeout: 120000 }, async (t) => {
+  if (made.skip) { t.skip(made.skip); return; }
+  if (!fs.existsSync(chromiumPath)) { t.skip(`${chromiumPath} is not installed`); return; }
+  const pil = readNPYu8(path.join(root, 'testdata/images/pil_decoded_coco_39769_q90.npy'));
+  const r = await page.evaluate(async ({ dir, jpegs }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    const bytes = async (name) => new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer());
+    try {
+      const coco = await model.decodeImage(await bytes('coco_39769_q90.jpg'));
+      const set = [];
+      for (const name of jpegs) {
+        const got = await model.decodeImage(await bytes(`${name}.jpg`));
+        // PIL's decode, kept as an RGB PNG: read by Go's PNG decoder (the
+        // API's PNG path, bit-exact to PIL in the Go tests).
+        const want = await model.decodeImage(await bytes(`${name}.rgb.png`));
+        let max = want.width === got.width && want.height === got.height ? 0 : Infinity;
+        for (let i = 0; i < want.rgb.length && max < Infinity; i++) max = Math.max(max, Math.abs(got.rgb[i] - want.rgb[i]));
+        set.push({ name, max, size: `${got.width}×${got.height}` });
+      }
+      return { coco: { width: coco.width, height: coco.height, rgb: Array.from(coco.rgb) }, set };
+    } finally {
+      model.dispose();
+    }
+  }, { dir: `/web/dist/${fixturesName}`, jpegs: jpegSet });
+  assert.deepEqual([r.coco.height, r.coco.width, 3], pil.shape);
+  let max = 0;
+  let differ = 0;
+  r.coco.rgb.forEach((v, i) => { const d = Math.abs(v - pil.data[i]); if (d) differ++; max = Math.max(max, d); });
+  t.diagnostic(`coco_39769_q90.jpg ${r.coco.width}×${r.coco.height}: max |Chromium - PIL| ${max}, ${differ} values differ; ` +
+    `testdata/jpeg (${r.set.length}): ${r.set.map((s) => `${s.name} ${s.max}`).join(', ')}`);
+  assert.equal(max, 0, 'coco_39769_q90.jpg differs from PIL');
+  for (const s of r.set) assert.equal(s.max, 0, `${s.name} (${s.size}) differs from PIL by ${s.max}`);
   assert.deepEqual(pageErrors, []);
 });
 

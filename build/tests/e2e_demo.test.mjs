@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServe } from './lib/serve.mjs';
+import { rendererMemory } from './lib/procmem.mjs';
+import { bombPNG, bigJPEG } from './lib/bigimages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -192,6 +194,44 @@ test('errors: a text file given as an image is reported, the next classification
   const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file);
   assert.equal(await top.jsonValue(), trueLabel(file));
   assert.equal(await page.isHidden('#banner'), true, `banner still shows: ${await page.textContent('#banner-text')}`);
+});
+
+test('limits: a 249 KB PNG declaring 16000×16000, dropped three times, and a 40 MP photo are refused from their headers', needModel, async (t) => {
+  const bomb = bombPNG(16000, 16000);
+  const photo = bigJPEG(tmp, 7300, 5480); // 40.0 MP, above the 36 MP limit
+  const profile = path.join(tmp, 'profile');
+  const drop = (name, type, bytes) => page.evaluate(async ({ name, type, b64 }) => {
+    document.querySelector('#banner').hidden = true;
+    const bin = atob(b64);
+    const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([u8], name, { type }));
+    const t0 = performance.now();
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    await new Promise((resolve) => {
+      const check = () => (!document.querySelector('#banner').hidden ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    return { ms: performance.now() - t0, banner: document.querySelector('#banner-text').textContent, image: siglipDemo.image?.name ?? null };
+  }, { name, type, b64: bytes.toString('base64') });
+  await page.waitForSelector('#model-dot.ready');
+  const before = rendererMemory(profile);
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await drop('bomb.png', 'image/png', bomb));
+  runs.push(await drop('photo-40mp.jpg', 'image/jpeg', photo));
+  await new Promise((r) => setTimeout(r, 500));
+  const after = rendererMemory(profile);
+  t.diagnostic(`PNG ${bomb.length} B declaring 16000×16000, 3 drops: ${runs.slice(0, 3).map((r) => `${Math.round(r.ms)} ms`).join(', ')}; ` +
+    `JPEG ${photo.length} B of 7300×5480: ${Math.round(runs[3].ms)} ms; renderer RSS ${before.rssMB.toFixed(0)} MB before, ${after.rssMB.toFixed(0)} MB after (peak ${after.peakMB.toFixed(0)} MB)`);
+  for (const [i, r] of runs.entries()) {
+    assert.match(r.banner, /could not be read as an image.*16000×16000|could not be read as an image.*7300×5480/, `drop ${i}`);
+    assert.match(r.banner, /megapixels/, `drop ${i}`);
+    assert.equal(r.image, null, `drop ${i}: the refused image became the page's image`);
+    assert.ok(r.ms < 3000, `drop ${i} took ${r.ms} ms: decoded?`);
+  }
+  assert.ok(after.rssMB - before.rssMB < 100, `renderer RSS grew by ${(after.rssMB - before.rssMB).toFixed(0)} MB`);
+  assert.equal(await page.isHidden('#preview'), true);
 });
 
 test('errors: a truncated model file is reported, the loaded model stays in use', needModel, async () => {
