@@ -22,10 +22,9 @@ const (
 	MaxSide = 16384
 )
 
-// CheckDims validates image dimensions against the limits; what names the
-// input in the error (a format, "RGBA buffer").
-func CheckDims(what string, w, h int) error { return checkDims(what, w, h) }
-
+// checkDims validates image dimensions against the limits; what names the
+// input in the error (a format, "RGBA buffer"). CheckSize (header.go)
+// exports it.
 func checkDims(what string, w, h int) error {
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("imageproc: %s has empty dimensions %d×%d", what, w, h)

@@ -59,7 +59,7 @@ func cleanTexts(texts []string) ([]string, error) {
 
 // checkRGBA validates the size of a raw RGBA image.
 func checkRGBA(n, width, height int) error {
-	if err := imageproc.CheckDims("RGBA image", width, height); err != nil {
+	if err := imageproc.CheckSize("RGBA image", width, height); err != nil {
 		return err
 	}
 	if n != width*height*4 {
