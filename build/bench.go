@@ -10,8 +10,11 @@ package main
 // another origin, and prints JSON lines; this file turns them into one line
 // per case and thread count:
 //
-//	CASE/Nt ours_ms=… peer_ms=… ratio=… ours_min_ms=… peer_min_ms=… page_load_ms=…
-//	        ours_setup_ms=… peer_setup_ms=… ours_mb=… peer_mb=… base_mb=… peak_mb=…
+//	CASE/Nt/PROFILE ours_ms=… peer_ms=… ratio=… ours_min_ms=… peer_min_ms=… page_load_ms=…
+//	        ours_setup_ms=… peer_setup_ms=… ours_mb=… peer_mb=… base_mb=… peak_mb=… ours_forms=Q8,F32
+//
+// PROFILE is the CPU profile (bench_cpu.go, -cpu); ours_forms names the
+// kernel forms our MatMulQ8 and MatMulF32 ran (kernel.KernelForms).
 //
 // ours_ms/peer_ms are medians over -runs timed runs after -warmup runs,
 // interleaved (ours, peer, ours, peer, …) in one page; ratio = ours_ms /
@@ -95,21 +98,23 @@ var fullCases = []benchCase{
 
 // benchResult is one JSON line from run.mjs.
 type benchResult struct {
-	Type        string               `json:"type"`
-	Case        string               `json:"case"`
-	Threads     int                  `json:"threads"`
-	OursMs      *float64             `json:"ours_ms"`
-	PeerMs      *float64             `json:"peer_ms"`
-	OursRuns    []float64            `json:"ours_runs"`
-	PeerRuns    []float64            `json:"peer_runs"`
-	PeerSetupMs float64              `json:"peer_setup_ms"`
-	OursSetupMs *float64             `json:"ours_setup_ms"`
-	OursError   string               `json:"ours_error"`
-	PeakPSSMB   float64              `json:"peak_pss_mb"`
-	BasePSSMB   float64              `json:"base_pss_mb"`
-	PeerPSSMB   *float64             `json:"peer_pss_mb"`
-	OursPSSMB   *float64             `json:"ours_pss_mb"`
-	PageLoadMs  float64              `json:"page_load_ms"`
+	Type        string    `json:"type"`
+	Case        string    `json:"case"`
+	Threads     int       `json:"threads"`
+	OursMs      *float64  `json:"ours_ms"`
+	PeerMs      *float64  `json:"peer_ms"`
+	OursRuns    []float64 `json:"ours_runs"`
+	PeerRuns    []float64 `json:"peer_runs"`
+	PeerSetupMs float64   `json:"peer_setup_ms"`
+	OursSetupMs *float64  `json:"ours_setup_ms"`
+	OursError   string    `json:"ours_error"`
+	PeakPSSMB   float64   `json:"peak_pss_mb"`
+	BasePSSMB   float64   `json:"base_pss_mb"`
+	PeerPSSMB   *float64  `json:"peer_pss_mb"`
+	OursPSSMB   *float64  `json:"ours_pss_mb"`
+	PageLoadMs  float64   `json:"page_load_ms"`
+	OursForms   string    `json:"ours_forms"`
+	profile     string
 	Outputs     map[string][]float64 `json:"outputs"`
 	Message     string               `json:"message"`
 	URL         string               `json:"url"`
@@ -126,6 +131,7 @@ func runBench(args []string) error {
 	timeout := fs.Duration("timeout", 30*time.Minute, "overall limit")
 	verbose := fs.Bool("v", false, "print the driver's JSON lines and per-run times")
 	profile := fs.Bool("profile", false, "print our per-stage times, first-run and setup figures (page console, on stderr)")
+	cpuList := fs.String("cpu", "all", "comma-separated CPU profiles (native, novnni, sse4, norelaxed) or all")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -139,6 +145,13 @@ func runBench(args []string) error {
 		if n, err := strconv.Atoi(t); t != "max" && (err != nil || n < 1) {
 			return fmt.Errorf("-threads: %q is neither a positive number nor \"max\"", t)
 		}
+	}
+	profiles, err := parseCPUProfiles(*cpuList)
+	if err != nil {
+		return err
+	}
+	if *tiny {
+		profiles = cpuProfiles[:1]
 	}
 	root, err := repoRoot()
 	if err != nil {
@@ -173,24 +186,70 @@ func runBench(args []string) error {
 	}
 	defer stop()
 
-	warnLoad("before")
-	cmd := exec.Command("node", filepath.Join(root, "build", "bench", "run.mjs"),
-		"--url", origin+"/build/bench/page.html", "--threads", *threads, "--cases", caseNames(cfg.Cases),
-		"--chromium", *chromium, "--timeout-ms", fmt.Sprint(timeout.Milliseconds()))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	native, err := v8Features(*chromium, "")
 	if err != nil {
 		return err
 	}
+	if !*tiny {
+		fmt.Printf("cpu: %s\nv8: %s\n", cpuModel(), native)
+	}
+	var failures []string
+	for _, p := range profiles {
+		if p.name == "novnni" && !v8HasVNNI(native) {
+			fmt.Println("novnni: V8 reports no AVX-VNNI on this CPU, so novnni is the native profile (not run twice)")
+			continue
+		}
+		if p.jsFlags != "" {
+			f, err := v8Features(*chromium, p.jsFlags)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s: v8 %s\n", p.name, f)
+		}
+		fails, err := runBenchDriver(root, origin, cfg, p, *threads, *chromium, *timeout, *verbose)
+		failures = append(failures, fails...)
+		if err != nil {
+			failures = append(failures, err.Error())
+		}
+		if len(failures) > 0 {
+			break
+		}
+	}
+	for _, p := range srv.misses() {
+		failures = append(failures, "page requested a missing file: "+p)
+	}
+	if len(failures) > 0 {
+		return errors.New(strings.Join(failures, "\n"))
+	}
+	return nil
+}
+
+// runBenchDriver runs build/bench/run.mjs once: every case and thread
+// count under one CPU profile, printing a line per result.
+func runBenchDriver(root, origin string, cfg benchConfig, p cpuProfile, threads, chromium string, timeout time.Duration, verbose bool) ([]string, error) {
+	warnLoad("before")
+	norelaxed := "0"
+	if p.noRelaxed {
+		norelaxed = "1"
+	}
+	cmd := exec.Command("node", filepath.Join(root, "build", "bench", "run.mjs"),
+		"--url", origin+"/build/bench/page.html", "--threads", threads, "--cases", caseNames(cfg.Cases),
+		"--chromium", chromium, "--timeout-ms", fmt.Sprint(timeout.Milliseconds()),
+		"--js-flags", p.jsFlags, "--norelaxed", norelaxed)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting node build/bench/run.mjs: %w", err)
+		return nil, fmt.Errorf("starting node build/bench/run.mjs: %w", err)
 	}
 	var failures []string
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
-		if *verbose {
+		if verbose {
 			fmt.Fprintf(os.Stderr, "driver: %s\n", line)
 		}
 		var r benchResult
@@ -205,7 +264,8 @@ func runBench(args []string) error {
 					failures = append(failures, msg)
 				}
 			} else {
-				fmt.Println(formatResult(r, *verbose))
+				r.profile = p.name
+				fmt.Println(formatResult(r, verbose))
 			}
 		case "foreign":
 			failures = append(failures, "request to another origin: "+r.URL)
@@ -215,16 +275,10 @@ func runBench(args []string) error {
 	}
 	waitErr := cmd.Wait()
 	warnLoad("after")
-	for _, p := range srv.misses() {
-		failures = append(failures, "page requested a missing file: "+p)
+	if waitErr != nil && len(failures) == 0 {
+		return nil, fmt.Errorf("node build/bench/run.mjs: %w", waitErr)
 	}
-	if len(failures) > 0 {
-		return errors.New(strings.Join(failures, "\n"))
-	}
-	if waitErr != nil {
-		return fmt.Errorf("node build/bench/run.mjs: %w", waitErr)
-	}
-	return nil
+	return failures, nil
 }
 
 func formatResult(r benchResult, verbose bool) string {
@@ -244,9 +298,12 @@ func formatResult(r benchResult, verbose bool) string {
 		}
 		return strconv.FormatFloat(*p, 'f', 0, 64)
 	}
-	s := fmt.Sprintf("%s/%dt ours_ms=%s peer_ms=%s ratio=%s ours_min_ms=%s peer_min_ms=%s page_load_ms=%.0f ours_setup_ms=%s peer_setup_ms=%.0f ours_mb=%s peer_mb=%s base_mb=%.0f peak_mb=%.0f",
-		r.Case, r.Threads, ms(r.OursMs), ms(r.PeerMs), ratio, ms(minOf(r.OursRuns)), ms(minOf(r.PeerRuns)),
+	s := fmt.Sprintf("%s/%dt/%s ours_ms=%s peer_ms=%s ratio=%s ours_min_ms=%s peer_min_ms=%s page_load_ms=%.0f ours_setup_ms=%s peer_setup_ms=%.0f ours_mb=%s peer_mb=%s base_mb=%.0f peak_mb=%.0f",
+		r.Case, r.Threads, r.profile, ms(r.OursMs), ms(r.PeerMs), ratio, ms(minOf(r.OursRuns)), ms(minOf(r.PeerRuns)),
 		r.PageLoadMs, ms(r.OursSetupMs), r.PeerSetupMs, mb(r.OursPSSMB), mb(r.PeerPSSMB), r.BasePSSMB, r.PeakPSSMB)
+	if r.OursForms != "" {
+		s += " ours_forms=" + r.OursForms
+	}
 	if r.OursError != "" {
 		s += fmt.Sprintf(" ours_unavailable=%q", r.OursError)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // Snapshot downloads what a model file is made from — config.json,
-// model.safetensors and the tokenizer (spiece.model, or tokenizer.json
+// model.safetensors, preprocessor_config.json when there is one, and the tokenizer (spiece.model, or tokenizer.json
 // when the repository has no spiece.model) — and returns the directory
 // holding them.
 func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
@@ -18,6 +18,13 @@ func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
 			return "", err
 		}
 		dir = filepath.Dir(p)
+	}
+	// preprocessor_config.json is optional (transformers' defaults apply).
+	if _, err := c.Download(ctx, r, "preprocessor_config.json"); err != nil {
+		var nf *NotFoundError
+		if !errors.As(err, &nf) {
+			return "", err
+		}
 	}
 	if _, err := c.Download(ctx, r, "spiece.model"); err != nil {
 		var nf *NotFoundError

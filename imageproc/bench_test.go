@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/siglip-wasm/siglip-wasm/imageproc/ljpeg"
 )
 
 var photo = sync.OnceValue(func() []byte {
@@ -66,4 +68,31 @@ func BenchmarkPhotoResizeOnly(b *testing.B) {
 		}
 	}
 	reportCPU(b, c0, ok)
+}
+
+// BenchmarkJPEGDecode12MP: the 4032×3024 q90 4:2:0 JPEG to RGB, with Go's
+// image/jpeg (the decoder before ljpeg) and with ljpeg, both through the same
+// libjpeg upsampling and colour conversion; run both in one process and
+// compare (go test -bench JPEGDecode12MP -count 5).
+func BenchmarkJPEGDecode12MP(b *testing.B) {
+	data := photo()
+	for _, dec := range []struct {
+		name string
+		fn   func([]byte) (image.Image, error)
+	}{
+		{"stdlib", func(d []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(d)) }},
+		{"ljpeg", func(d []byte) (image.Image, error) { return ljpeg.Decode(bytes.NewReader(d)) }},
+	} {
+		b.Run(dec.name, func(b *testing.B) {
+			c0, ok := cpuTime()
+			for b.Loop() {
+				img, err := dec.fn(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ToRGB(libjpegYCbCr{img.(*image.YCbCr)})
+			}
+			reportCPU(b, c0, ok)
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 
+	"github.com/siglip-wasm/siglip-wasm/imageproc/ljpeg"
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/webp"
 )
@@ -21,7 +22,12 @@ func Decode(data []byte) (image.Image, error) {
 		return nil, err
 	}
 	format := hdr.Format
-	img, _, err := image.Decode(bytes.NewReader(data))
+	var img image.Image
+	if format == "jpeg" {
+		img, err = ljpeg.Decode(bytes.NewReader(data)) // libjpeg-turbo's samples (ljpeg/doc.go)
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("imageproc: corrupt or truncated %s image: %w", format, err)
 	}

@@ -2,12 +2,11 @@ package imageproc
 
 import "image"
 
-// libjpegYCbCr marks a YCbCr image that came from a JPEG, so that ToRGB
-// reproduces libjpeg(-turbo)'s decoder output path, which PIL uses: "fancy"
-// (triangle-filter) chroma upsampling for 4:2:2 and 4:2:0 (jdsample.c) and
-// the fixed-point YCbCr→RGB tables of jdcolor.c. Go's own conversion repeats
-// chroma samples and rounds differently, a few levels away from PIL's pixels.
-// The IDCTs still differ (Go's vs libjpeg's islow), so JPEG stays inexact.
+// libjpegYCbCr marks a YCbCr image that came from a JPEG (decoded by ljpeg,
+// whose planes are libjpeg's), so that ToRGB finishes libjpeg(-turbo)'s
+// decoder output path, which PIL uses: "fancy" (triangle-filter) chroma
+// upsampling (jdsample.c) and the fixed-point YCbCr→RGB tables of jdcolor.c.
+// Go's own conversion repeats chroma samples and rounds differently.
 type libjpegYCbCr struct{ *image.YCbCr }
 
 const (
@@ -29,15 +28,18 @@ var crR, cbB, crG, cbG = func() (crR, cbB, crG, cbG [256]int32) {
 	return
 }()
 
-func limit(v int32) uint8 {
-	if v < 0 {
-		return 0
+// clampTable[v+clampOffset] is v clamped to [0,255] for every v that
+// yccToRGB can form (y in [0,255] plus a table entry in [-227,226]).
+const clampOffset = 256
+
+var clampTable = func() (t [768]uint8) {
+	for i := range t {
+		t[i] = uint8(min(max(i-clampOffset, 0), 255))
 	}
-	if v > 255 {
-		return 255
-	}
-	return uint8(v)
-}
+	return
+}()
+
+func limit(v int32) uint8 { return clampTable[v+clampOffset] }
 
 // yccToRGB is jdcolor.c's ycc_rgb_convert for one pixel.
 func yccToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
@@ -45,7 +47,11 @@ func yccToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
 	return limit(yy + crR[cr]), limit(yy + (cbG[cb]+crG[cr])>>jScaleBits), limit(yy + cbB[cb])
 }
 
-// libjpegToRGB converts with libjpeg's upsampling and colour tables.
+// libjpegToRGB converts with libjpeg's upsampling and colour tables. The
+// method per chroma layout is jdsample.c's choice (jinit_upsampler) with
+// do_fancy_upsampling on, PIL's setting: triangle filters for h2v1 and h2v2
+// when the chroma plane is more than 2 samples wide, for h1v2 always; plain
+// replication otherwise (narrow h2 planes, 4:1:1, 4:1:0).
 func libjpegToRGB(m *image.YCbCr, out *RGB) {
 	w, h := out.W, out.H
 	b := m.Rect
@@ -57,21 +63,34 @@ func libjpegToRGB(m *image.YCbCr, out *RGB) {
 		hs, vs = 2, 1
 	case image.YCbCrSubsampleRatio420:
 		hs, vs = 2, 2
-	default: // 4:4:0, 4:1:1, 4:1:0: replicate chroma, libjpeg's colour tables
+	case image.YCbCrSubsampleRatio440:
+		hs, vs = 1, 2
+	case image.YCbCrSubsampleRatio411:
+		hs, vs = 4, 1
+	case image.YCbCrSubsampleRatio410:
+		hs, vs = 4, 2
+	}
+	cw := (w + hs - 1) / hs // libjpeg's downsampled_width
+	ch := (h + vs - 1) / vs
+	fancy := (hs == 2 && cw > 2) || (hs == 1 && vs == 2)
+	if !fancy || hs == 1 && vs == 1 {
+		// Full-size chroma, or replication: each chroma sample covers an
+		// hs×vs cell of pixels.
 		for y := 0; y < h; y++ {
+			yrow := m.Y[m.YOffset(b.Min.X, b.Min.Y+y):]
+			crow := m.COffset(b.Min.X, b.Min.Y+y)
+			cb, cr := m.Cb[crow:], m.Cr[crow:]
+			o := y * w * 3
 			for x := 0; x < w; x++ {
-				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
-				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
-				o := (y*w + x) * 3
-				out.Pix[o], out.Pix[o+1], out.Pix[o+2] = yccToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				out.Pix[o], out.Pix[o+1], out.Pix[o+2] = yccToRGB(yrow[x], cb[x/hs], cr[x/hs])
+				o += 3
 			}
 		}
 		return
 	}
-	cw := (w + hs - 1) / hs // libjpeg's downsampled_width
-	ch := (h + vs - 1) / vs
 	cbRow := make([]uint8, cw*hs)
 	crRow := make([]uint8, cw*hs)
+	c0 := m.COffset(b.Min.X, b.Min.Y)
 	for y := 0; y < h; y++ {
 		cy := y / vs
 		// The vertically nearer row is cy; the further one is above for even
@@ -84,30 +103,32 @@ func libjpegToRGB(m *image.YCbCr, out *RGB) {
 				ny = min(cy+1, ch-1)
 			}
 		}
-		r0 := cy * m.CStride
-		r1 := ny * m.CStride
-		upsampleRow(cbRow, m.Cb[r0:r0+cw], m.Cb[r1:r1+cw], hs, vs)
-		upsampleRow(crRow, m.Cr[r0:r0+cw], m.Cr[r1:r1+cw], hs, vs)
-		yrow := m.Y[y*m.YStride:]
+		r0 := c0 + cy*m.CStride
+		r1 := c0 + ny*m.CStride
+		upsampleRow(cbRow, m.Cb[r0:r0+cw], m.Cb[r1:r1+cw], hs, vs, y%2)
+		upsampleRow(crRow, m.Cr[r0:r0+cw], m.Cr[r1:r1+cw], hs, vs, y%2)
+		yrow := m.Y[m.YOffset(b.Min.X, b.Min.Y+y):]
+		o := y * w * 3
 		for x := 0; x < w; x++ {
-			o := (y*w + x) * 3
 			out.Pix[o], out.Pix[o+1], out.Pix[o+2] = yccToRGB(yrow[x], cbRow[x], crRow[x])
+			o += 3
 		}
 	}
 }
 
-// upsampleRow writes one output row of chroma: near is the nearer input row,
-// far the further (used only for 4:2:0).
-func upsampleRow(dst, near, far []uint8, hs, vs int) {
+// upsampleRow writes one output row of chroma with libjpeg's triangle
+// filters: near is the nearer input row, far the further (vertical filters
+// only); odd says whether far is the row below (it sets h1v2's rounding).
+// near has at least 3 samples when hs == 2.
+func upsampleRow(dst, near, far []uint8, hs, vs, odd int) {
 	n := len(near)
 	switch {
-	case hs == 1:
-		copy(dst, near)
-	case vs == 1: // jdsample.c h2v1_fancy_upsample
-		if n == 1 {
-			dst[0], dst[1] = near[0], near[0]
-			return
+	case hs == 1: // jdsample.c h1v2_fancy_upsample
+		bias := int32(1 + odd)
+		for i := range n {
+			dst[i] = uint8((int32(near[i])*3 + int32(far[i]) + bias) >> 2)
 		}
+	case vs == 1: // jdsample.c h2v1_fancy_upsample
 		v := int32(near[0])
 		dst[0] = near[0]
 		dst[1] = uint8((v*3 + int32(near[1]) + 2) >> 2)
@@ -121,11 +142,6 @@ func upsampleRow(dst, near, far []uint8, hs, vs int) {
 		dst[2*n-1] = near[n-1]
 	default: // jdsample.c h2v2_fancy_upsample
 		col := func(i int) int32 { return int32(near[i])*3 + int32(far[i]) }
-		if n == 1 {
-			s := col(0)
-			dst[0], dst[1] = uint8((s*4+8)>>4), uint8((s*4+7)>>4)
-			return
-		}
 		this, next := col(0), col(1)
 		dst[0] = uint8((this*4 + 8) >> 4)
 		dst[1] = uint8((this*3 + next + 7) >> 4)

@@ -117,3 +117,54 @@ func TestJPEGSetReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestJPEGSetPILExact: every JPEG of the held-out set decodes to PIL's RGB
+// exactly, and preprocessing at 224 and 256 gives PIL's resized bytes.
+func TestJPEGSetPILExact(t *testing.T) {
+	for _, c := range jpegSet(t) {
+		img, err := Decode(c.jpeg(t))
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		got, ref := ToRGB(img), c.pilRGB(t)
+		if got.W != ref.W || got.H != ref.H {
+			t.Fatalf("%s: decoded %d×%d, PIL %d×%d", c.Name, got.W, got.H, ref.W, ref.H)
+		}
+		if maxd, meand := diffStats(chw(got), chw(ref)); maxd != 0 {
+			t.Errorf("%s: decode differs from PIL by up to %g levels (mean %.4f)", c.Name, maxd, meand)
+		}
+		for _, n := range []int{224, 256} {
+			p := Preprocessor{Size: n}
+			r, err := p.Resize(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if chwSHA256(r) != c.ResizedSHA256[strconv.Itoa(n)] {
+				t.Errorf("%s at %d: resized bytes differ from PIL's", c.Name, n)
+			}
+		}
+	}
+}
+
+// TestJPEGTruncatedProgressive: a progressive JPEG cut anywhere before its
+// end is an error, as in PIL ("image file is truncated"), never a partial
+// image (issue 14, row 7).
+func TestJPEGTruncatedProgressive(t *testing.T) {
+	n := 0
+	for _, c := range jpegSet(t) {
+		if !c.Progressive || c.Width*c.Height < 1000 {
+			continue
+		}
+		data := c.jpeg(t)
+		step := max(1, len(data)/150)
+		for cut := len(data) - 1; cut > 2; cut -= step {
+			if _, err := Decode(data[:cut]); err == nil {
+				t.Fatalf("%s cut to %d of %d bytes: decoded without error", c.Name, cut, len(data))
+			}
+			n++
+		}
+	}
+	if n < 500 {
+		t.Fatalf("only %d truncations tried", n)
+	}
+}

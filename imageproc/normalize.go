@@ -5,50 +5,52 @@ import (
 	"image"
 )
 
-// SigLIP's normalisation: rescale by 1/255, then (x - 0.5) / 0.5 per channel.
-const (
-	rescale = 1.0 / 255
-	mean    = float32(0.5)
-	std     = float32(0.5)
-)
+// defaultLUT is SigLIP's normalisation (DefaultProcessing's), the table
+// of PixelValue and PixelValuesInto.
+var defaultLUT = DefaultProcessing(1).lut()
 
-// pixelLUT maps a byte to its pixel value with transformers' arithmetic:
-// rescale in float64, cast to float32, then subtract and divide in float32.
-var pixelLUT = func() (t [256]float32) {
-	for i := range t {
-		t[i] = (float32(float64(i)*rescale) - mean) / std
-	}
-	return
-}()
-
-// PixelValue is the normalised value of one 8-bit channel sample.
-func PixelValue(u8 uint8) float32 { return pixelLUT[u8] }
+// PixelValue is the normalised value of one 8-bit channel sample under
+// SigLIP's default normalisation (rescale 1/255, mean and std 0.5).
+func PixelValue(u8 uint8) float32 { return defaultLUT[0][u8] }
 
 // PixelValuesInto writes src as channel-first [3,H,W] normalised float32 into
-// dst, which must hold exactly 3*W*H values.
-func PixelValuesInto(dst []float32, src *RGB) error {
+// dst, which must hold exactly 3*W*H values (SigLIP's default normalisation).
+func PixelValuesInto(dst []float32, src *RGB) error { return pixelValuesLUT(dst, src, &defaultLUT) }
+
+func pixelValuesLUT(dst []float32, src *RGB, lut *[3][256]float32) error {
 	n := src.W * src.H
 	if len(dst) != 3*n {
 		return fmt.Errorf("imageproc: pixel buffer holds %d values, want 3×%d×%d = %d", len(dst), src.W, src.H, 3*n)
 	}
 	r, g, b := dst[:n], dst[n:2*n], dst[2*n:]
+	lr, lg, lb := &lut[0], &lut[1], &lut[2]
 	for i := 0; i < n; i++ {
-		r[i] = pixelLUT[src.Pix[3*i]]
-		g[i] = pixelLUT[src.Pix[3*i+1]]
-		b[i] = pixelLUT[src.Pix[3*i+2]]
+		r[i] = lr[src.Pix[3*i]]
+		g[i] = lg[src.Pix[3*i+1]]
+		b[i] = lb[src.Pix[3*i+2]]
 	}
 	return nil
 }
 
 // Preprocessor turns RGB images into size×size pixel values, reusing its
-// coefficient tables and buffers between calls.
+// coefficient tables and buffers between calls. The zero Processing (only
+// Size set) is SigLIP's default; NewPreprocessor takes a model's own.
 type Preprocessor struct {
 	Size    int
+	lut     *[3][256]float32
 	resizer Resizer
 	resized *RGB
 }
 
-// Resize returns src resized to Size×Size (PIL bicubic). The result is owned
+// NewPreprocessor returns a Preprocessor for p (from
+// ParsePreprocessorConfig): its size, filter and normalisation.
+func NewPreprocessor(p Processing) *Preprocessor {
+	lut := p.lut()
+	return &Preprocessor{Size: p.Size, lut: &lut, resizer: Resizer{Filter: p.resampleOrDefault()}}
+}
+
+// Resize returns src resized to Size×Size (PIL bicubic, or the filter of
+// the Processing it was made with). The result is owned
 // by the Preprocessor and overwritten by the next call.
 func (p *Preprocessor) Resize(src *RGB) (*RGB, error) {
 	if p.Size <= 0 || p.Size > MaxSide {
@@ -69,6 +71,9 @@ func (p *Preprocessor) Into(dst []float32, src *RGB) error {
 	if err != nil {
 		return err
 	}
+	if p.lut != nil {
+		return pixelValuesLUT(dst, r, p.lut)
+	}
 	return PixelValuesInto(dst, r)
 }
 
@@ -81,6 +86,16 @@ func Preprocess(img image.Image, size int) ([]float32, error) {
 	p := Preprocessor{Size: size}
 	dst := make([]float32, 3*size*size)
 	return dst, p.Into(dst, ToRGB(img))
+}
+
+// PreprocessWith is Preprocess under a model's Processing.
+func PreprocessWith(img image.Image, proc Processing) ([]float32, error) {
+	b := img.Bounds()
+	if err := checkDims("image", b.Dx(), b.Dy()); err != nil {
+		return nil, err
+	}
+	dst := make([]float32, 3*proc.Size*proc.Size)
+	return dst, NewPreprocessor(proc).Into(dst, ToRGB(img))
 }
 
 // DecodePreprocess decodes image bytes and returns pixel values [3,size,size].

@@ -9,8 +9,52 @@ import (
 // 2 for the overflow of filters with negative lobes.
 const precisionBits = 32 - 8 - 2
 
-// bicubicSupport is the radius of Pillow's bicubic filter (a = -0.5).
-const bicubicSupport = 2.0
+// Filter is a PIL resampling filter, numbered as PIL.Image.Resampling (and
+// as preprocessor_config.json's "resample" field). The zero value means
+// Bicubic, SigLIP's default.
+type Filter int
+
+const (
+	// Bilinear is PIL's BILINEAR (2): the triangle filter, support 1,
+	// antialiased when shrinking. SigLIP 2's processors use it.
+	Bilinear Filter = 2
+	// Bicubic is PIL's BICUBIC (3): a = -0.5, support 2, antialiased when
+	// shrinking. SigLIP's processors use it.
+	Bicubic Filter = 3
+)
+
+func (f Filter) String() string {
+	switch f {
+	case Bilinear:
+		return "bilinear"
+	case 0, Bicubic:
+		return "bicubic"
+	}
+	return fmt.Sprintf("PIL filter %d", int(f))
+}
+
+// kernel returns the filter's function and support radius (Pillow's
+// filter table), or an error for a filter this package does not port.
+func (f Filter) kernel() (func(float64) float64, float64, error) {
+	switch f {
+	case 0, Bicubic:
+		return bicubic, 2, nil
+	case Bilinear:
+		return bilinear, 1, nil
+	}
+	return nil, 0, fmt.Errorf("imageproc: resample filter %d is not supported (want %d bilinear or %d bicubic)", int(f), int(Bilinear), int(Bicubic))
+}
+
+// bilinear is Pillow's bilinear_filter (a triangle).
+func bilinear(x float64) float64 {
+	if x < 0 {
+		x = -x
+	}
+	if x < 1 {
+		return 1 - x
+	}
+	return 0
+}
 
 // bicubic is Pillow's bicubic_filter with a = -0.5. Products are wrapped in
 // float64() so that no compiler fuses them into FMAs: Pillow's x86-64 build
@@ -45,14 +89,14 @@ type coeffs struct {
 // precomputeCoeffs ports Pillow's precompute_coeffs + normalize_coeffs_8bpc for
 // the box (0, inSize): weights are computed and normalised in double precision,
 // then rounded half away from zero to 22-bit fixed point.
-func precomputeCoeffs(inSize, outSize int) coeffs {
+func precomputeCoeffs(inSize, outSize int, filter func(float64) float64, filterSupport float64) coeffs {
 	// Pillow takes the box as float32; in1-in0 is exact for sizes below 2^24.
 	scale := float64(inSize) / float64(outSize)
 	filterscale := scale
 	if filterscale < 1 {
 		filterscale = 1
 	}
-	support := bicubicSupport * filterscale
+	support := filterSupport * filterscale
 	ksize := int(math.Ceil(support))*2 + 1
 	c := coeffs{KSize: ksize, Bounds: make([]int, outSize*2), K: make([]int32, outSize*ksize)}
 	w := make([]float64, ksize)
@@ -70,7 +114,7 @@ func precomputeCoeffs(inSize, outSize int) coeffs {
 		xmax -= xmin
 		ww := 0.0
 		for x := 0; x < xmax; x++ {
-			v := bicubic(float64((float64(x+xmin) - center + 0.5) * ss))
+			v := filter(float64((float64(x+xmin) - center + 0.5) * ss))
 			w[x] = v
 			ww += v
 		}
@@ -107,12 +151,15 @@ func clip8(ss int32) uint8 {
 // ResizeBicubic resizes to w×h with PIL's Image.resize(..., BICUBIC), which
 // antialiases when shrinking (the filter widens by the scale factor). Equal
 // sizes return a copy, as PIL does.
-func ResizeBicubic(src *RGB, w, h int) (*RGB, error) {
+func ResizeBicubic(src *RGB, w, h int) (*RGB, error) { return Resize(src, w, h, Bicubic) }
+
+// Resize resizes to w×h with PIL's Image.resize(..., filter).
+func Resize(src *RGB, w, h int, filter Filter) (*RGB, error) {
 	if err := checkDims("resize target", w, h); err != nil {
 		return nil, err
 	}
 	dst := NewRGB(w, h)
-	var r Resizer
+	r := Resizer{Filter: filter}
 	if err := r.ResizeInto(dst, src); err != nil {
 		return nil, err
 	}
@@ -135,6 +182,8 @@ func validRGB(what string, m *RGB) error {
 // Resizer keeps the coefficient tables and the intermediate buffer between
 // calls, so repeated resizes between the same sizes allocate nothing.
 type Resizer struct {
+	Filter               Filter // the zero value is Bicubic
+	filter               Filter // the one the tables were made for
 	inW, inH, outW, outH int
 	horiz, vert          coeffs
 	tmp                  []uint8
@@ -151,10 +200,14 @@ func (r *Resizer) ResizeInto(dst, src *RGB) error {
 	if err := validRGB("destination", dst); err != nil {
 		return err
 	}
-	if src.W != r.inW || src.H != r.inH || dst.W != r.outW || dst.H != r.outH {
-		r.inW, r.inH, r.outW, r.outH = src.W, src.H, dst.W, dst.H
-		r.horiz = precomputeCoeffs(src.W, dst.W)
-		r.vert = precomputeCoeffs(src.H, dst.H)
+	fn, support, err := r.Filter.kernel()
+	if err != nil {
+		return err
+	}
+	if src.W != r.inW || src.H != r.inH || dst.W != r.outW || dst.H != r.outH || r.Filter != r.filter {
+		r.inW, r.inH, r.outW, r.outH, r.filter = src.W, src.H, dst.W, dst.H, r.Filter
+		r.horiz = precomputeCoeffs(src.W, dst.W, fn, support)
+		r.vert = precomputeCoeffs(src.H, dst.H, fn, support)
 	}
 	needH := dst.W != src.W
 	needV := dst.H != src.H

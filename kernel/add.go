@@ -4,8 +4,8 @@ package kernel
 // (y must be at least as long). The residual connections of the encoder;
 // every form gives the same bits (one float32 addition per element).
 func Add(x, y []float32) {
-	if simd.add != nil {
-		simd.add(x, y)
+	if active.add != nil {
+		active.add(x, y)
 		return
 	}
 	y = y[:len(x)]

@@ -17,8 +17,8 @@ type attnArgs struct {
 // heads·sq·sk floats. Heads run in parallel; nothing is allocated.
 func Attention(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
 	v []float32, vStride int, sq, sk, heads, hd int, scores []float32) {
-	if simd.attention != nil {
-		simd.attention(dst, dstStride, q, qStride, k, kStride, v, vStride, sq, sk, heads, hd, scores)
+	if active.attention != nil {
+		active.attention(dst, dstStride, q, qStride, k, kStride, v, vStride, sq, sk, heads, hd, scores)
 		return
 	}
 	if sq <= 0 || sk <= 0 || heads <= 0 {

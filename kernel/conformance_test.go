@@ -41,13 +41,24 @@ type (
 		v []float32, vStride int, sq, sk, heads, hd int, scores []float32)
 )
 
-// pureGo runs f with the simd table emptied, so that the public kernels
-// take their pure-Go path whether or not they dispatch to simd.
+// pureGo runs f with the active table emptied, so that the public kernels
+// take their pure-Go path whether or not the host has faster forms.
 func pureGo(f func()) {
-	saved := simd
-	simd = simdKernels{}
-	defer func() { simd = saved }()
+	saved := active
+	active = kernelTable{}
+	defer func() { active = saved }()
 	f()
+}
+
+// withHostForms appends to fs every host form (hostForms, not only the
+// chosen ones) that has the kernel get returns.
+func withHostForms[F any](fs []form[F], get func(kernelTable) (F, bool)) []form[F] {
+	for _, f := range hostForms() {
+		if fn, ok := get(f.k); ok {
+			fs = append(fs, form[F]{f.name, fn})
+		}
+	}
+	return fs
 }
 
 type form[F any] struct {
@@ -64,10 +75,7 @@ func q8Forms() []form[matQ8Fn] {
 			pureGo(func() { MatMulQ8(dst, a, m, w, bias, s) })
 		}},
 	}
-	if simd.matMulQ8 != nil {
-		fs = append(fs, form[matQ8Fn]{"simd", simd.matMulQ8})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matQ8Fn, bool) { return k.matMulQ8, k.matMulQ8 != nil })
 }
 
 func q4Forms() []form[matQ4Fn] {
@@ -79,20 +87,14 @@ func q4Forms() []form[matQ4Fn] {
 			pureGo(func() { MatMulQ4(dst, a, m, w, bias, s) })
 		}},
 	}
-	if simd.matMulQ4 != nil {
-		fs = append(fs, form[matQ4Fn]{"simd", simd.matMulQ4})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matQ4Fn, bool) { return k.matMulQ4, k.matMulQ4 != nil })
 }
 
 func f32Forms() []form[matF32Fn] {
 	fs := []form[matF32Fn]{{"ref", RefMatMulF32}, {"go", func(dst, a []float32, m int, w *PackedF32, bias []float32) {
 		pureGo(func() { MatMulF32(dst, a, m, w, bias) })
 	}}}
-	if simd.matMulF32 != nil {
-		fs = append(fs, form[matF32Fn]{"simd", simd.matMulF32})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (matF32Fn, bool) { return k.matMulF32, k.matMulF32 != nil })
 }
 
 func attnForms() []form[attnFn] {
@@ -104,52 +106,34 @@ func attnForms() []form[attnFn] {
 			pureGo(func() { Attention(dst, ds, q, qs, k, ks, v, vs, sq, sk, heads, hd, scores) })
 		}},
 	}
-	if simd.attention != nil {
-		fs = append(fs, form[attnFn]{"simd", simd.attention})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (attnFn, bool) { return k.attention, k.attention != nil })
 }
 
 func nnForms() []form[stridedFn] {
 	fs := []form[stridedFn]{{"ref", refMatMulNN}}
-	if simd.matMulNN != nil {
-		fs = append(fs, form[stridedFn]{"simd", simd.matMulNN})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (stridedFn, bool) { return k.matMulNN, k.matMulNN != nil })
 }
 
 func ntForms() []form[stridedFn] {
 	fs := []form[stridedFn]{{"ref", refMatMulNT}}
-	if simd.matMulNT != nil {
-		fs = append(fs, form[stridedFn]{"simd", simd.matMulNT})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (stridedFn, bool) { return k.matMulNT, k.matMulNT != nil })
 }
 
 func lnForms() []form[lnFn] {
 	fs := []form[lnFn]{{"ref", RefLayerNorm}, {"go", func(dst, src []float32, m, n int, gamma, beta []float32, eps float32) {
 		pureGo(func() { LayerNorm(dst, src, m, n, gamma, beta, eps) })
 	}}}
-	if simd.layerNorm != nil {
-		fs = append(fs, form[lnFn]{"simd", simd.layerNorm})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (lnFn, bool) { return k.layerNorm, k.layerNorm != nil })
 }
 
 func geluForms() []form[inplaceFn] {
 	fs := []form[inplaceFn]{{"ref", RefGELUTanh}, {"go", func(x []float32) { pureGo(func() { GELUTanh(x) }) }}}
-	if simd.geluTanh != nil {
-		fs = append(fs, form[inplaceFn]{"simd", simd.geluTanh})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (inplaceFn, bool) { return k.geluTanh, k.geluTanh != nil })
 }
 
 func softmaxForms() []form[softmaxFn] {
 	fs := []form[softmaxFn]{{"ref", RefSoftmaxRows}, {"go", func(x []float32, m, n int) { pureGo(func() { SoftmaxRows(x, m, n) }) }}}
-	if simd.softmaxRows != nil {
-		fs = append(fs, form[softmaxFn]{"simd", simd.softmaxRows})
-	}
-	return fs
+	return withHostForms(fs, func(k kernelTable) (softmaxFn, bool) { return k.softmaxRows, k.softmaxRows != nil })
 }
 
 // refMatMulNN is the reference of the P·V product: dst[i][j] = scale·Σ_k a[i][k]·b[k][j].
@@ -579,8 +563,8 @@ func TestSIMDPresent(t *testing.T) {
 	if wantSIMD && !SIMD() {
 		t.Fatal("built with -tags simd but the simd128 kernels are not available (run under build/wasmexec/go_js_wasm_exec)")
 	}
-	if SIMD() && simd.matMulQ4 == nil {
+	if SIMD() && active.matMulQ4 == nil {
 		t.Fatal("the simd128 kernels are in use but MatMulQ4 has no simd form")
 	}
-	t.Logf("simd128 kernels in use: %v (f32 fused multiply-add: %v)", SIMD(), simdFMA)
+	t.Logf("simd128 kernels in use: %v; forms: %v", SIMD(), KernelForms())
 }

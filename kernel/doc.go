@@ -7,12 +7,35 @@
 //     "correct" means and which the conformance test compares against;
 //   - the pure-Go implementation (the default on every GOOS): blocked,
 //     allocation-free and parallel where the platform has threads;
-//   - on js/wasm, simd128 kernels hand-written in WebAssembly text
-//     (web/kernels/*.wat) and called through //go:wasmimport, selected at
-//     start-up when the host supports SIMD.
+//   - accelerated forms: on js/wasm, simd128 kernels hand-written in
+//     WebAssembly text (web/kernels/*.wat) and called through
+//     //go:wasmimport; native forms may join them (nativeForms).
 //
 // One conformance test runs every form on the same inputs: int8 paths must
 // be bit-identical, f32 paths within 1e-5 relative.
+//
+// # Selection (select.go)
+//
+// A form is a kernelForm: a name and a kernelTable, one function value per
+// kernel (matMulQ8, matMulQ4, matMulF32, matMulNN, matMulNT, layerNorm,
+// geluTanh, softmaxRows, attention, add; nil where the form has none) plus
+// what it needs at load time (rowSums). hostForms returns the host's forms,
+// best first: wasmForms (select_nowasm.go outside js/wasm -tags simd;
+// simd_js.go there, after asking the host's "kernelhost" imports whether
+// each module is instantiated, how many kernel threads there are, and
+// running the probe dot_exact), then nativeForms (select_nonative.go until
+// a GOARCH defines its own, probing the CPU). selectKernels, run once as the
+// initializer of the package variable active, takes each kernel from the
+// first form that has it; the public kernels call active's entry or their
+// pure-Go code. KernelForms reports what was chosen. Nothing else decides:
+// JS provides functions and answers probes, and Go decides how each call
+// splits over kernel threads (simd_split_js.go).
+//
+// The js/wasm forms, best first:
+//
+//	wasm-relaxed-dot  MatMulQ8 over matmul_q8x4 (relaxed 4-wide byte dot), where dot_exact
+//	wasm-relaxed-fma  MatMulF32, MatMulNN, MatMulNT, Attention over the fused gemm_f32
+//	wasm-simd128      every kernel, plain simd128
 //
 // # Layouts
 //

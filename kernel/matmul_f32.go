@@ -6,8 +6,8 @@ package kernel
 // float64; the two agree within 1e-5 relative on well-conditioned data).
 // Panels are split across goroutines; nothing is allocated.
 func MatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
-	if simd.matMulF32 != nil {
-		simd.matMulF32(dst, a, m, w, bias)
+	if active.matMulF32 != nil {
+		active.matMulF32(dst, a, m, w, bias)
 		return
 	}
 	if m <= 0 {

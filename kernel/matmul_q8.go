@@ -23,8 +23,8 @@ func (s *Scratch) grow(nq, ns int) {
 // of the package doc, bit-identical to RefMatMulQ8. s supplies scratch
 // memory (grown on first use).
 func MatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
-	if simd.matMulQ8 != nil {
-		simd.matMulQ8(dst, a, m, w, bias, s)
+	if active.matMulQ8 != nil {
+		active.matMulQ8(dst, a, m, w, bias, s)
 		return
 	}
 	if m <= 0 {

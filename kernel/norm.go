@@ -6,8 +6,8 @@ import "math"
 // variance, as torch.nn.LayerNorm, accumulated in float64) and applies
 // gamma and beta. dst may equal src.
 func LayerNorm(dst, src []float32, m, n int, gamma, beta []float32, eps float32) {
-	if simd.layerNorm != nil {
-		simd.layerNorm(dst, src, m, n, gamma, beta, eps)
+	if active.layerNorm != nil {
+		active.layerNorm(dst, src, m, n, gamma, beta, eps)
 		return
 	}
 	if m <= 0 {
@@ -43,8 +43,8 @@ func layerNormRows(dst, src []float32, lo, hi, n int, gamma, beta []float32, eps
 
 // GELUTanh applies gelu_pytorch_tanh in place (see RefGELUTanh).
 func GELUTanh(x []float32) {
-	if simd.geluTanh != nil {
-		simd.geluTanh(x)
+	if active.geluTanh != nil {
+		active.geluTanh(x)
 		return
 	}
 	parallel(task{op: opGELUTanh, dst: x}, len(x), 16384)
@@ -73,8 +73,8 @@ func geluErf(x []float32) {
 // SoftmaxRows applies a numerically stable softmax to each of the m rows
 // of x[m][n], in place.
 func SoftmaxRows(x []float32, m, n int) {
-	if simd.softmaxRows != nil {
-		simd.softmaxRows(x, m, n)
+	if active.softmaxRows != nil {
+		active.softmaxRows(x, m, n)
 		return
 	}
 	if m <= 0 {

@@ -22,14 +22,11 @@ type PackedQ8 struct {
 
 	// corr[n] = 128·Σ_k Q[n][k], what the simd kernel matmul_q8x4 needs
 	// next to Data (see simd_relaxed.wat); made by PackQ8 or Prepare only
-	// when that kernel runs on this host (simdQuad), nil otherwise.
+	// when the host's MatMulQ8 form reads it (kernelTable.rowSums), nil
+	// otherwise.
 	// (js/wasm runs Go on one thread: setting it needs no lock.)
 	corr []int32
 }
-
-// simdQuad is set at start-up when the host runs matmul_q8x4 exactly
-// (kernel/simd_js.go); PackQ8 then also computes the row sums it needs.
-var simdQuad bool
 
 // rowSums128 returns 128·Σ_k Q[n][k] for every row of w (walking each
 // panel's 16-byte k-pair groups: 8 rows × 2 values).
@@ -110,7 +107,7 @@ func PackQ8(q []int8, scales []float32, n, k int) (*PackedQ8, error) {
 // PackQ8 calls it; call it at load time on a PackedQ8 assembled by hand
 // (e.g. over a model file's bytes), or MatMulQ8 does it on first use.
 func (w *PackedQ8) Prepare() {
-	if simdQuad && w.corr == nil && w.Kp%4 == 0 {
+	if active.rowSums && w.corr == nil && w.Kp%4 == 0 {
 		w.corr = rowSums128(w)
 	}
 }

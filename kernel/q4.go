@@ -152,8 +152,8 @@ func MatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) 
 	if len(a) < m*w.K || len(dst) < m*w.N || (bias != nil && len(bias) < w.N) {
 		panic(fmt.Sprintf("kernel: MatMulQ4: sizes a=%d dst=%d bias=%d for m=%d N=%d K=%d", len(a), len(dst), len(bias), m, w.N, w.K))
 	}
-	if simd.matMulQ4 != nil {
-		simd.matMulQ4(dst, a, m, w, bias, s)
+	if active.matMulQ4 != nil {
+		active.matMulQ4(dst, a, m, w, bias, s)
 		return
 	}
 	matMulQ4Go(dst, a, m, w, bias, s)

@@ -30,13 +30,13 @@ func TestRowSums128(t *testing.T) {
 // simd form exercises matmul_q8x4 (for Kp a multiple of 4; matmul_q8
 // otherwise).
 func TestSIMDQuadInUse(t *testing.T) {
-	t.Logf("int8 4-wide dot kernel (matmul_q8x4) in use: %v", simdQuad)
+	t.Logf("MatMulQ8 reads row sums (matmul_q8x4): %v", active.rowSums)
 	for _, k := range []int{4, 6, 7, 768} {
 		w, err := PackQ8(make([]int8, 16*k), make([]float32, 16), 16, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := simdQuad && w.Kp%4 == 0
+		want := active.rowSums && w.Kp%4 == 0
 		if (w.corr != nil) != want {
 			t.Fatalf("K=%d: PackQ8 made row sums: %v, want %v", k, w.corr != nil, want)
 		}

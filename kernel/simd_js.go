@@ -9,21 +9,17 @@ import (
 	"unsafe"
 )
 
-// The simd128 kernels (web/kernels/simd.wat) are imported from the module
-// "simd", which web/kernels/loader.mjs provides as trampolines into the
-// kernel instance; that instance works directly on Go's linear memory, so
+// The simd128 kernels (web/kernels/simd.wat, and simd_relaxed.wat's
+// relaxed-SIMD forms) are imported from the modules "simd" and
+// "simd_relaxed", which web/kernels/loader.mjs (one thread) or
+// web/threads/threaded.mjs (kernel workers) provides as trampolines into
+// the kernel instances; those work directly on Go's linear memory, so
 // arguments are byte addresses (unsafe.Pointer) and int32 counts. The
 // wrappers below check every length first: the kernels have no bounds
-// checks of their own beyond the end of wasm memory.
-
-//go:wasmimport simd available
-func simdAvailable() int32
-
-// simdRelaxedFMA reports whether gemm_f32 runs the relaxed-SIMD (fused
-// multiply-add) module, simd_relaxed.wasm.
-//
-//go:wasmimport simd relaxed
-func simdRelaxedFMA() int32
+// checks of their own beyond the end of wasm memory. What the host offers
+// is asked through "kernelhost" (simd_host_js.go); which form runs is
+// decided by wasmForms below, and how a call splits over kernel threads by
+// simd_split_js.go.
 
 //go:wasmimport simd quantize_rows
 //go:noescape
@@ -35,26 +31,15 @@ func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.
 
 //go:wasmimport simd matmul_q4
 //go:noescape
-func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer, ntmp int32)
-
-// simdQ4Parts is how many row ranges a matmul_q4 call may be split into
-// (the kernel threads, simd_threads_js.go), each needing its own scratch.
-var simdQ4Parts = 1
+func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer)
 
 //go:wasmimport simd quantize_blocks_q4
 //go:noescape
 func simdQuantizeBlocksQ4(a unsafe.Pointer, m, nb int32, q, sa unsafe.Pointer)
 
-//go:wasmimport simd dot_exact
-func simdDotExact() int32
-
 //go:wasmimport simd quantize_rows_u8
 //go:noescape
 func simdQuantizeRowsU8(a unsafe.Pointer, m, k, k4 int32, q, sa unsafe.Pointer)
-
-//go:wasmimport simd matmul_q8x4
-//go:noescape
-func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, kp int32)
 
 //go:wasmimport simd gemm_f32
 //go:noescape
@@ -80,26 +65,80 @@ func simdAddRaw(x, y unsafe.Pointer, n int32)
 //go:noescape
 func simdSoftmaxRowsRaw(x unsafe.Pointer, m, n, ld int32)
 
-func init() {
-	if simdAvailable() == 0 {
-		return
+// The relaxed-SIMD module: its exports are called only when the host
+// instantiated it (hostRelaxed), and matmul_q8x4 only where its probe
+// dot_exact answers 1.
+
+//go:wasmimport simd_relaxed dot_exact
+func simdDotExact() int32
+
+//go:wasmimport simd_relaxed matmul_q8x4
+//go:noescape
+func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, kp int32)
+
+//go:wasmimport simd_relaxed gemm_f32
+//go:noescape
+func simdGemmF32Relaxed(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
+
+// gemmFn is the signature of both gemm_f32 forms (plain and fused).
+type gemmFn func(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
+
+// simdInUse: the simd128 module was instantiated (SIMD()).
+var simdInUse bool
+
+// wasmForms asks the host what it runs and returns the simd128 forms, best
+// first (selectKernels takes each kernel from the first that has it):
+//
+//   - "wasm-relaxed-dot": MatMulQ8 over relaxed SIMD's 4-wide byte dot
+//     (matmul_q8x4), where the probe finds it exact (x64 with AVX-VNNI);
+//   - "wasm-relaxed-fma": the f32 products over relaxed SIMD's fused
+//     multiply-add (gemm_f32 of simd_relaxed.wasm);
+//   - "wasm-simd128": every kernel, plain simd128.
+//
+// It also reads the kernel threads (hostThreads) that the splits use.
+func wasmForms() []kernelForm {
+	if hostSIMD() == 0 {
+		return nil
 	}
-	simdFMA = simdRelaxedFMA() != 0
-	// The quad kernel needs relaxed SIMD and an exact 4-wide int8 dot
-	// (x64 with AVX-VNNI); the probe runs the instruction on values where
-	// the other lowerings differ.
-	simdQuad = simdFMA && simdDotExact() == 1
-	simd = simdKernels{
-		matMulQ8:    simdMatMulQ8,
-		matMulQ4:    simdMatMulQ4,
-		matMulF32:   simdMatMulF32,
-		matMulNN:    simdMatMulNN,
-		matMulNT:    simdMatMulNT,
-		layerNorm:   simdLayerNorm,
-		geluTanh:    simdGELUTanh,
-		softmaxRows: simdSoftmaxRows,
-		attention:   simdAttention,
-		add:         simdAdd,
+	simdInUse = true
+	kthreads = max(1, min(int(hostThreads()), maxKernelThreads))
+	if w := hostMinSplitWork(); w >= 0 {
+		kminWork = int(w)
+	} else {
+		kminWork = defaultMinSplitWork
+	}
+	var forms []kernelForm
+	if hostRelaxed() != 0 {
+		if simdDotExact() == 1 {
+			forms = append(forms, kernelForm{"wasm-relaxed-dot", kernelTable{matMulQ8: simdMatMulQ8Quad, rowSums: true}})
+		}
+		forms = append(forms, kernelForm{"wasm-relaxed-fma", f32Kernels(simdGemmF32Relaxed)})
+	}
+	plain := f32Kernels(simdGemmF32)
+	plain.matMulQ8 = simdMatMulQ8
+	plain.matMulQ4 = simdMatMulQ4
+	plain.layerNorm = simdLayerNorm
+	plain.geluTanh = simdGELUTanh
+	plain.softmaxRows = simdSoftmaxRows
+	plain.add = simdAdd
+	return append(forms, kernelForm{"wasm-simd128", plain})
+}
+
+// f32Kernels returns the f32 products (and attention, built from them)
+// over one gemm_f32 form.
+func f32Kernels(gemm gemmFn) kernelTable {
+	return kernelTable{
+		matMulF32: func(dst, a []float32, m int, w *PackedF32, bias []float32) { simdMatMulF32(gemm, dst, a, m, w, bias) },
+		matMulNN: func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+			simdMatMulNN(gemm, dst, ldc, a, lda, b, ldb, m, n, k, scale)
+		},
+		matMulNT: func(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+			simdMatMulNT(gemm, dst, ldc, a, lda, b, ldb, m, n, k, scale)
+		},
+		attention: func(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+			v []float32, vStride int, sq, sk, heads, hd int, scores []float32) {
+			simdAttention(gemm, dst, dstStride, q, qStride, k, kStride, v, vStride, sq, sk, heads, hd, scores)
+		},
 	}
 }
 
@@ -128,20 +167,6 @@ func simdSpan(rows, cols, ld int) int {
 	return (rows-1)*ld + cols
 }
 
-// simdBlockBytes bounds the activations one matmul call sweeps for every
-// weight panel: the kernels walk panels outside and 5-row tiles inside, so
-// the rows of a call are re-read once per panel and should stay in L2
-// (512 KiB–1 MiB per core on current x64). A [256][3072] int16 activation
-// (1.5 MiB) otherwise streams from L3 96 times; in blocks, the weights
-// (2.4 MiB int8) are re-read once per block instead.
-const simdBlockBytes = 512 << 10
-
-// simdRowBlock returns the rows per call for rows of rowBytes bytes: a
-// multiple of the 5-row tile, at least one tile.
-func simdRowBlock(rowBytes int) int {
-	return max(5, simdBlockBytes/rowBytes/5*5)
-}
-
 // checkMatMulQ8 checks MatMulQ8's slices against its sizes before any
 // address reaches the simd module (which cannot bounds-check Go's slices),
 // and supplies a Scratch when the caller gave none.
@@ -167,36 +192,52 @@ func simdMatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scrat
 		return
 	}
 	s = checkMatMulQ8(dst, a, m, w, bias, s)
-	if simdQuad && w.corr == nil {
-		w.Prepare() // a PackedQ8 not made by PackQ8 (model files)
-	}
-	if w.corr != nil {
-		simdMatMulQ8Quad(dst, a, m, w, bias, s)
-		return
-	}
 	s.grow(2*m*w.Kp, m)
 	q, sa := s.Q, s.Scale
-	simdQuantizeRows(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
-	for r0, rb := 0, simdRowBlock(2*w.Kp); r0 < m; r0 += rb {
-		rows := min(rb, m-r0)
-		simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[2*r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
-			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
-	}
+	splitRows(m, 1, m*w.K*16, 2, func(lo, hi int) {
+		simdQuantizeRows(simdPtr(a[lo*w.K:]), int32(hi-lo), int32(w.K), int32(w.Kp), simdPtr(q[2*lo*w.Kp:]), simdPtr(sa[lo:]))
+	})
+	rb := simdRowBlock(2 * w.Kp)
+	splitRows(m, simdTile, m*w.N*w.Kp, 2*simdTile, func(lo, hi int) {
+		for r0 := lo; r0 < hi; r0 += rb {
+			rows := min(rb, hi-r0)
+			simdMatMulQ8Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[2*r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+				simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Kp))
+		}
+	})
 }
 
-// simdMatMulQ8Quad is simdMatMulQ8 through matmul_q8x4 (the 4-wide
-// relaxed dot, where exact): one byte per quantized activation (qa+128),
-// 16 MACs per instruction, on the same PackedQ8 data plus its row sums.
+// simdMatMulQ8Quad is MatMulQ8 through matmul_q8x4 (the 4-wide relaxed
+// dot, where exact): one byte per quantized activation (qa+128), 16 MACs
+// per instruction, on the same PackedQ8 data plus its row sums (computed
+// here for a PackedQ8 that has none). K not a multiple of 4 runs
+// matmul_q8.
 func simdMatMulQ8Quad(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
+	if w.Kp%4 != 0 {
+		simdMatMulQ8(dst, a, m, w, bias, s)
+		return
+	}
+	s = checkMatMulQ8(dst, a, m, w, bias, s)
+	if w.corr == nil {
+		w.corr = rowSums128(w) // a PackedQ8 not made by PackQ8 (model files)
+	}
 	simdNeed("MatMulQ8", "row sums", len(w.corr), w.N)
 	s.grow(m*w.Kp, m)
 	q, sa := s.Q, s.Scale
-	simdQuantizeRowsU8(simdPtr(a), int32(m), int32(w.K), int32(w.Kp), simdPtr(q), simdPtr(sa))
-	for r0, rb := 0, simdRowBlock(w.Kp); r0 < m; r0 += rb {
-		rows := min(rb, m-r0)
-		simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
-			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(w.corr), simdPtr(bias), int32(w.N), int32(w.Kp))
-	}
+	splitRows(m, 1, m*w.K*16, 2, func(lo, hi int) {
+		simdQuantizeRowsU8(simdPtr(a[lo*w.K:]), int32(hi-lo), int32(w.K), int32(w.Kp), simdPtr(q[lo*w.Kp:]), simdPtr(sa[lo:]))
+	})
+	rb := simdRowBlock(w.Kp)
+	splitRows(m, simdTile, m*w.N*w.Kp, 2*simdTile, func(lo, hi int) {
+		for r0 := lo; r0 < hi; r0 += rb {
+			rows := min(rb, hi-r0)
+			simdMatMulQ8x4Raw(simdPtr(dst[r0*w.N:]), simdPtr(q[r0*w.Kp:]), simdPtr(sa[r0:]), int32(rows),
+				simdPtr(w.Data), simdPtr(w.Scales), simdPtr(w.corr), simdPtr(bias), int32(w.N), int32(w.Kp))
+		}
+	})
 }
 
 // checkMatMulF32 checks MatMulF32's slices against its sizes before any
@@ -210,19 +251,16 @@ func checkMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
 	}
 }
 
-func simdMatMulF32(dst, a []float32, m int, w *PackedF32, bias []float32) {
+func simdMatMulF32(gemm gemmFn, dst, a []float32, m int, w *PackedF32, bias []float32) {
 	if m <= 0 {
 		return
 	}
 	checkMatMulF32(dst, a, m, w, bias)
-	for r0, rb := 0, simdRowBlock(4*w.K); r0 < m; r0 += rb {
-		rows := min(rb, m-r0)
-		simdGemmF32(simdPtr(dst[r0*w.N:]), simdPtr(a[r0*w.K:]), simdPtr(w.Data), int32(rows), int32(w.N), int32(w.K),
-			int32(w.K), PanelRows, int32(PanelRows*w.K), int32(w.N), 1, simdPtr(bias), 1)
-	}
+	simdGemm(gemm, simdPtr(dst), simdPtr(a), simdPtr(w.Data), m, w.N, w.K,
+		w.K, PanelRows, PanelRows*w.K, w.N, 1, simdPtr(bias), 1)
 }
 
-func simdMatMulNN(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+func simdMatMulNN(gemm gemmFn, dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -235,13 +273,12 @@ func simdMatMulNN(dst []float32, ldc int, a []float32, lda int, b []float32, ldb
 		}
 		return
 	}
-	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(b), int32(m), int32(n), int32(k),
-		int32(lda), int32(ldb), PanelRows, int32(ldc), scale, nil, 0)
+	simdGemm(gemm, simdPtr(dst), simdPtr(a), simdPtr(b), m, n, k, lda, ldb, PanelRows, ldc, scale, nil, 0)
 }
 
 var ntPool = sync.Pool{New: func() any { return new([]float32) }}
 
-func simdMatMulNT(dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
+func simdMatMulNT(gemm gemmFn, dst []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, n, k int, scale float32) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -262,9 +299,11 @@ func simdMatMulNT(dst []float32, ldc int, a []float32, lda int, b []float32, ldb
 		*bufp = make([]float32, k*np)
 	}
 	bt := (*bufp)[:k*np]
-	simdTranspose(simdPtr(bt), simdPtr(b), int32(n), int32(k), int32(ldb), int32(np))
-	simdGemmF32(simdPtr(dst), simdPtr(a), simdPtr(bt), int32(m), int32(n), int32(k),
-		int32(lda), int32(np), PanelRows, int32(ldc), scale, nil, 1)
+	// split by source rows (destination columns), 8 at a time
+	splitRows(n, 8, n*k*16, 16, func(lo, hi int) {
+		simdTranspose(simdPtr(bt[lo:]), simdPtr(b[lo*ldb:]), int32(hi-lo), int32(k), int32(ldb), int32(np))
+	})
+	simdGemm(gemm, simdPtr(dst), simdPtr(a), simdPtr(bt), m, n, k, lda, np, PanelRows, ldc, scale, nil, 1)
 	ntPool.Put(bufp)
 }
 
@@ -276,14 +315,20 @@ func simdLayerNorm(dst, src []float32, m, n int, gamma, beta []float32, eps floa
 	simdNeed("LayerNorm", "dst", len(dst), m*n)
 	simdNeed("LayerNorm", "gamma", len(gamma), n)
 	simdNeed("LayerNorm", "beta", len(beta), n)
-	simdLayerNormRaw(simdPtr(dst), simdPtr(src), int32(m), int32(n), simdPtr(gamma), simdPtr(beta), eps)
+	splitRows(m, 1, m*n*elementWork, 2, func(lo, hi int) {
+		simdLayerNormRaw(simdPtr(dst[lo*n:]), simdPtr(src[lo*n:]), int32(hi-lo), int32(n), simdPtr(gamma), simdPtr(beta), eps)
+	})
 }
 
+// simdGELUTanh and simdAdd split on 16-element boundaries, so every
+// element sits in the same vector lane as in one call.
 func simdGELUTanh(x []float32) {
 	if len(x) == 0 {
 		return
 	}
-	simdGELUTanhRaw(simdPtr(x), int32(len(x)))
+	splitRows(len(x), 16, len(x)*elementWork, 32, func(lo, hi int) {
+		simdGELUTanhRaw(simdPtr(x[lo:]), int32(hi-lo))
+	})
 }
 
 func simdAdd(x, y []float32) {
@@ -291,7 +336,9 @@ func simdAdd(x, y []float32) {
 		return
 	}
 	simdNeed("Add", "y", len(y), len(x))
-	simdAddRaw(simdPtr(x), simdPtr(y), int32(len(x)))
+	splitRows(len(x), 16, len(x)*2, 64, func(lo, hi int) {
+		simdAddRaw(simdPtr(x[lo:]), simdPtr(y[lo:]), int32(hi-lo))
+	})
 }
 
 func simdSoftmaxRows(x []float32, m, n int) {
@@ -299,12 +346,15 @@ func simdSoftmaxRows(x []float32, m, n int) {
 		return
 	}
 	simdNeed("SoftmaxRows", "x", len(x), m*n)
-	simdSoftmaxRowsRaw(simdPtr(x), int32(m), int32(n), int32(n))
+	splitRows(m, 1, m*n*elementWork, 2, func(lo, hi int) {
+		simdSoftmaxRowsRaw(simdPtr(x[lo*n:]), int32(hi-lo), int32(n), int32(n))
+	})
 }
 
 // simdAttention is Attention (same contract) from the simd products: per
-// head, scores = Q_h·K_hᵀ/√hd (NT), softmax, dst_h = P·V_h (NN).
-func simdAttention(dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
+// head, scores = Q_h·K_hᵀ/√hd (NT), softmax, dst_h = P·V_h (NN), each
+// call split over the kernel threads on its own.
+func simdAttention(gemm gemmFn, dst []float32, dstStride int, q []float32, qStride int, k []float32, kStride int,
 	v []float32, vStride int, sq, sk, heads, hd int, scores []float32) {
 	if sq <= 0 || sk <= 0 || heads <= 0 {
 		return
@@ -314,20 +364,21 @@ func simdAttention(dst []float32, dstStride int, q []float32, qStride int, k []f
 	for h := 0; h < heads; h++ {
 		s := scores[h*sq*sk : (h+1)*sq*sk]
 		off := h * hd
-		simdMatMulNT(s, sk, q[off:], qStride, k[off:], kStride, sq, sk, hd, scale)
+		simdMatMulNT(gemm, s, sk, q[off:], qStride, k[off:], kStride, sq, sk, hd, scale)
 		simdSoftmaxRows(s, sq, sk)
-		simdMatMulNN(dst[off:], dstStride, s, sk, v[off:], vStride, sq, hd, sk, 1)
+		simdMatMulNN(gemm, dst[off:], dstStride, s, sk, v[off:], vStride, sq, hd, sk, 1)
 	}
 }
 
 // simdMatMulQ4 quantizes the activations per block of 32 as the reference
 // does (quantize_blocks_q4; pure Go when K is not a whole number of
-// blocks) and stores each block's even elements, then its odd ones: the order of a PackedQ4 block's low and high nibbles, which the
-// kernel unpacks into two int8 vectors. The kernel's own scratch (per
-// block, four outputs' f32 scales and unpacked weights: 144 bytes, once
-// per thread that may take a share of the rows) follows the activations
-// in s.Q. The kernel does four outputs at a time; a
-// weight with N not a multiple of 4 (none in SigLIP) runs pure Go.
+// blocks) and stores each block's even elements, then its odd ones: the
+// order of a PackedQ4 block's low and high nibbles, which the kernel
+// unpacks into two int8 vectors. The kernel's own scratch (per block, four
+// outputs' f32 scales and unpacked weights: q4TmpBytes per block, once per
+// kernel thread that may take a share of the rows) follows the activations
+// in s.Q. The kernel does four outputs at a time; a weight with N not a
+// multiple of 4 (none in SigLIP) runs pure Go.
 func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
@@ -347,7 +398,8 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
 	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
 	kp := w.Blocks * Q4Block
-	s.grow(m*kp+simdQ4Parts*w.Blocks*144, m*w.Blocks)
+	tmp := w.Blocks * q4TmpBytes
+	s.grow(m*kp+kthreads*tmp, m*w.Blocks)
 	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
 	if w.K == kp {
 		simdQuantizeBlocksQ4(simdPtr(a), int32(m), int32(w.Blocks), simdPtr(q), simdPtr(sa))
@@ -364,6 +416,10 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 			}
 		}
 	}
-	simdMatMulQ4Raw(simdPtr(dst), simdPtr(q), simdPtr(sa), int32(m), simdPtr(w.Data), simdPtr(w.Scales),
-		simdPtr(bias), int32(w.N), int32(w.Blocks), simdPtr(s.Q[m*kp:]), int32(simdQ4Parts))
+	scratch := s.Q[m*kp:]
+	splitRowsIndexed(m, 1, m*w.N*kp, 2, func(part, lo, hi int) {
+		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*w.Blocks:]), int32(hi-lo),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Blocks),
+			simdPtr(scratch[part*tmp:]))
+	})
 }

@@ -27,6 +27,9 @@ type Options struct {
 	// Q4Method names the 4-bit method for the file's metadata
 	// (MetaQ4Method); empty means "rtn" (RoundQ4).
 	Q4Method string
+	// Preprocessor is stored as MetaPreprocessor when not empty (the
+	// converter's resolved preprocessor_config.json).
+	Preprocessor []byte
 }
 
 // Q4Quantizer quantizes the Linear weight name, w[N][K] row-major, to
@@ -139,6 +142,9 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 		MetaScheme:     scheme,
 		MetaTokenizer:  tokenizerKind,
 		MetaFileSHA256: string(hashPlaceholder),
+	}
+	if len(opt.Preprocessor) > 0 {
+		meta[MetaPreprocessor] = string(opt.Preprocessor)
 	}
 	if scheme == SchemeQ4 {
 		meta[MetaQ4Method] = "rtn"

@@ -24,7 +24,7 @@ type siglipEngine struct {
 	m      *model.Model
 	tok    *tokenizer.Tokenizer
 	plan   *model.Plan
-	pre    imageproc.Preprocessor
+	pre    *imageproc.Preprocessor
 	pixels []float32
 	seq    int
 	info   modelInfo
@@ -47,11 +47,17 @@ func openEngine(data []byte) (engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The model file says how images are resized and normalised (SigLIP 2:
+	// bilinear); files without it get SigLIP's defaults.
+	proc, err := imageproc.ParsePreprocessorConfig(f.Preprocessor(), cfg.VisionConfig.ImageSize)
+	if err != nil {
+		return nil, fmt.Errorf("model file: %w", err)
+	}
 	kernel.WarmUp() // V8 tiers the kernels up now, so the first image is not slower than the second
 	v := cfg.VisionConfig
 	e := &siglipEngine{
 		file: f, m: m, tok: tok, plan: plan,
-		pre:    imageproc.Preprocessor{Size: v.ImageSize},
+		pre:    imageproc.NewPreprocessor(proc),
 		pixels: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize),
 		seq:    cfg.TextConfig.MaxPositionEmbeddings,
 		info: modelInfo{

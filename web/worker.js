@@ -36,8 +36,8 @@ async function wasmBytes() {
 
 // instantiate runs Go's module with the simd128 kernels (web/kernels/,
 // via its loader's trampolines) when they are there, else without: a
-// module built with -tags simd then gets a "simd" import object whose
-// `available` answers 0, and Go keeps to its pure-Go kernels.
+// module built with -tags simd then gets kernel imports whose
+// `kernelhost.simd` answers 0, and Go keeps to its pure-Go kernels.
 //
 // With threads ≠ 1 it first tries web/threads/ (the kernels split over
 // kernel workers on a shared memory; one thread, with a console note, when
@@ -80,14 +80,15 @@ async function instantiate(bytes, go, threads) {
     }
   }
   const module = await WebAssembly.compile(bytes);
-  const simd = {};
+  // kernelhost answers 0 (no kernels), so Go never calls the others
+  const kernels = { kernelhost: {}, simd: {}, simd_relaxed: {} };
   for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.module !== 'simd' || imp.kind !== 'function') continue;
-    simd[imp.name] = (imp.name === 'available' || imp.name === 'relaxed') ? () => 0 : () => {
-      throw new Error(`simd.${imp.name} called without the simd kernels`);
+    if (!(imp.module in kernels) || imp.kind !== 'function') continue;
+    kernels[imp.module][imp.name] = imp.module === 'kernelhost' ? () => 0 : () => {
+      throw new Error(`${imp.module}.${imp.name} called without the simd kernels`);
     };
   }
-  const instance = await WebAssembly.instantiate(module, { ...go.importObject, simd });
+  const instance = await WebAssembly.instantiate(module, { ...go.importObject, ...kernels });
   return { instance, simd: false, relaxedSimd: false, threads: 1 };
 }
 

@@ -83,7 +83,7 @@ async function main() {
   if (cfg.mode === 'bench') {
     const t1 = performance.now();
     try {
-      ours = await setupOurs({ tower: c.tower, scheme: c.scheme, threads, feeds: raw });
+      ours = await setupOurs({ tower: c.tower, scheme: c.scheme, threads, feeds: raw, norelaxed: params.get('norelaxed') === '1' });
       oursSetup = performance.now() - t1;
       await report({ type: 'mark', name: 'ours-ready' });
     } catch (e) {
@@ -123,7 +123,7 @@ async function main() {
   await report({
     type: 'result', case: c.name, threads, page_load_ms: pageLoad,
     peer_ms: median(peerRuns), peer_runs: peerRuns, peer_setup_ms: peerSetup,
-    ours_ms: ours ? median(oursRuns) : null, ours_runs: oursRuns, ours_setup_ms: oursSetup, ours_error: oursError,
+    ours_ms: ours ? median(oursRuns) : null, ours_runs: oursRuns, ours_setup_ms: oursSetup, ours_error: oursError, ours_forms: ours?.forms,
     outputs: c.output ? { [c.output]: outputs[c.output] } : undefined,
   });
   // No release: the driver closes the page after the result, which frees

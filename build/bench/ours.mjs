@@ -5,6 +5,7 @@
 //     tower:   "vision" | "text"
 //     scheme:  "q8" | "f32"        (the same model the peer runs: base256 int8 / fp32)
 //     threads: number              (1 first; 2 and navigator.hardwareConcurrency later)
+//     norelaxed: bool              (our loader's relaxed-SIMD forms off: go run ./build bench -cpu norelaxed)
 //     feeds:   { pixel_values: Float32Array [1,3,256,256] } for vision,
 //              { input_ids: BigInt64Array [1,64] } for text
 //              (the exact tensors onnxruntime-web gets)
@@ -13,6 +14,7 @@
 //                                   // times it with performance.now())
 //   ours.close?.();                 // optional: free the model before the next case
 //   ours.output?.()                 // optional: the last pooled embedding (Float32Array), for sanity checks
+//   ours.forms                      // optional: the kernel forms that ran (printed in the bench line)
 //
 // setupOurs throws an Error with .unavailable = true when our engine cannot
 // run this case; the bench then prints ours_ms=n/a with the reason. It must
@@ -28,12 +30,12 @@ import { instantiateWithKernels } from '/web/kernels/loader.mjs';
 
 let goStarted = null; // one Go instance per page (the bench runs one case per page)
 
-async function startGo() {
+async function startGo(norelaxed) {
   if (!goStarted) {
     goStarted = (async () => {
       await import('/out/wasm_exec.js'); // defines globalThis.Go
       const go = new globalThis.Go();
-      const { instance, relaxed } = await instantiateWithKernels(fetch('/out/ours.wasm'), go);
+      const { instance, relaxed } = await instantiateWithKernels(fetch('/out/ours.wasm'), go, norelaxed ? { relaxed: null } : {});
       go.run(instance); // runs main, which registers globalThis.siglipBench and blocks
       if (!globalThis.siglipBench) throw new Error('ours.wasm did not register globalThis.siglipBench');
       return { api: globalThis.siglipBench, relaxed };
@@ -56,9 +58,9 @@ function call(api, name, ...args) {
   return r.value;
 }
 
-export async function setupOurs({ tower, scheme, threads, feeds }) {
-  if (threads !== 1) return setupThreaded({ tower, scheme, threads, feeds });
-  const { api, relaxed } = await startGo();
+export async function setupOurs({ tower, scheme, threads, feeds, norelaxed = false }) {
+  if (threads !== 1) return setupThreaded({ tower, scheme, threads, feeds, norelaxed });
+  const { api, relaxed } = await startGo(norelaxed);
   if (!api.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
   const cfg = await (await fetch('/bench/siglip_config.json')).text();
   const input = tower === 'vision' ? feeds.pixel_values : feeds.input_ids;
@@ -74,6 +76,7 @@ export async function setupOurs({ tower, scheme, threads, feeds }) {
   }
   const expected = new Float32Array(await (await fetch(`/bench/expected_${tower}.bin`)).arrayBuffer());
   return {
+    forms: `${info.q8_form ?? 'go'},${info.f32_form ?? 'go'}`,
     async run() { call(api, 'run'); },
     // output also checks the embedding against transformers' for the same
     // input (testdata/full/golden.npz): the speed is only worth quoting if
@@ -95,7 +98,7 @@ export async function setupOurs({ tower, scheme, threads, feeds }) {
 // (ours_threads_worker.mjs) with the kernels split over kernel workers
 // (web/threads/), which this page starts and stops (KernelWorkerHost).
 // run() also fetches the output, so that output() stays synchronous.
-async function setupThreaded({ tower, scheme, threads, feeds }) {
+async function setupThreaded({ tower, scheme, threads, feeds, norelaxed }) {
   const { KernelWorkerHost } = await import('/web/threads/pool.mjs');
   const w = new Worker(new URL('./ours_threads_worker.mjs', import.meta.url), { type: 'module', name: 'ours' });
   const kh = new KernelWorkerHost();
@@ -111,7 +114,7 @@ async function setupThreaded({ tower, scheme, threads, feeds }) {
   const callW = async (name, ...args) => unwrap(name, (await send({ op: 'call', name, args })).result);
   const close = () => { w.terminate(); kh.terminateAll(); };
   try {
-    const started = await send({ op: 'start', threads });
+    const started = await send({ op: 'start', threads, norelaxed });
     if (!started.simd) throw new Error('ours.wasm runs without the simd128 kernels (the host lacks WebAssembly SIMD?)');
     if (started.threads !== threads) throw new Error(`ours.wasm got ${started.threads} thread(s), the case asked for ${threads}`);
     const cfg = await (await fetch('/bench/siglip_config.json')).text();
@@ -128,6 +131,7 @@ async function setupThreaded({ tower, scheme, threads, feeds }) {
     const expected = new Float32Array(await (await fetch(`/bench/expected_${tower}.bin`)).arrayBuffer());
     let last = null;
     return {
+      forms: `${info.q8_form ?? 'go'},${info.f32_form ?? 'go'}`,
       async run() { last = unwrap('run', (await send({ op: 'run' })).result); },
       output() {
         if (!last) throw new Error('output before run');

@@ -3,7 +3,7 @@
 // main thread may not), with the simd128 kernels split over kernel workers
 // on a shared memory (web/threads/). The page owns the kernel workers
 // (ours.mjs runs a KernelWorkerHost). Messages:
-//   → {op:'start', threads} ← {ok, simd, threads}
+//   → {op:'start', threads, norelaxed} ← {ok, simd, threads}
 //   → {op:'call', name, args} ← {ok, result}   (siglipBench[name](...args))
 //   → {op:'run'} ← {ok, result: the output() result after run()}
 import { instantiateThreaded } from '/web/threads/threaded.mjs';
@@ -16,7 +16,7 @@ self.onmessage = async ({ data: msg }) => {
     if (msg.op === 'start') {
       await import('/out/wasm_exec.js');
       const go = new globalThis.Go();
-      const r = await instantiateThreaded(await fetch('/out/ours.wasm'), go, { threads: msg.threads, kernelWorkers: 'host' });
+      const r = await instantiateThreaded(await fetch('/out/ours.wasm'), go, { threads: msg.threads, kernelWorkers: 'host', ...(msg.norelaxed ? { relaxed: null } : {}) });
       go.run(r.instance);
       api = globalThis.siglipBench;
       if (!api) throw new Error('ours.wasm did not register globalThis.siglipBench');

@@ -5,6 +5,7 @@
 //   {"type":"error","message":…}
 // Usage: node build/bench/run.mjs --url http://127.0.0.1:PORT/build/bench/page.html
 //          --cases vision-q8,text-q8 [--threads 1,2,max] [--chromium /usr/bin/chromium] [--timeout-ms N]
+//          [--js-flags 'V8 FLAGS'] [--norelaxed 1]   (a CPU profile: go run ./build bench -cpu)
 // Each (thread count, case) gets a fresh page, in which ours and the peer run
 // side by side: onnxruntime-web fixes its thread count when its wasm module
 // starts, once per page, and a wasm heap never shrinks.
@@ -13,7 +14,7 @@ import { mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const args = { threads: '1', cases: '', chromium: '/usr/bin/chromium', 'timeout-ms': '1800000' };
+const args = { threads: '1', cases: '', chromium: '/usr/bin/chromium', 'timeout-ms': '1800000', 'js-flags': '', norelaxed: '0' };
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in args) && k !== 'url') die(`unknown flag ${process.argv[i]}`);
@@ -76,7 +77,8 @@ try {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       // Network-level guard behind the route below: no host but ours resolves,
       // so nothing (a worker's fetch included) can leave the machine.
-      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${new URL(origin).hostname}`],
+      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${new URL(origin).hostname}`,
+      ...(args['js-flags'] ? [`--js-flags=${args['js-flags']}`] : [])],
   });
   // Every request leaving the page's origin is recorded (here) and refused
   // (the route); data: and blob: URLs stay inside the page.
@@ -144,7 +146,7 @@ async function runPage(context, threads, name, memMB) {
         emit(o);
         resolve();
       }
-    }).then(() => page.goto(`${args.url}?threads=${encodeURIComponent(threads)}&case=${encodeURIComponent(name)}`)).catch(reject);
+    }).then(() => page.goto(`${args.url}?threads=${encodeURIComponent(threads)}&case=${encodeURIComponent(name)}${args.norelaxed === '1' ? '&norelaxed=1' : ''}`)).catch(reject);
   });
   try {
     await done;

@@ -5,8 +5,8 @@
 //     in a cross-origin-isolated page's worker with 2 threads, every
 //     kernel call split (int8 bit-identical to the reference, f32 within
 //     1e-5), and the split calls really happened;
-//   - split calls give the same bits as single-threaded calls (matmul_q8,
-//     gemm_f32 by rows and by panels, quantize_rows);
+//   - split calls give the same bits as single-threaded calls (Go's
+//     TestSplitSameBits: every kernel of every form, by rows and by panels);
 //   - a page that is not cross-origin isolated runs on one thread and says so;
 //   - 20 start/stop cycles leave no kernel worker and no memory behind.
 // Skips until the simd128 kernels (web/kernels/simd.wasm) are on the branch.
@@ -184,72 +184,19 @@ test('kernel conformance with 2 threads in a cross-origin-isolated worker, every
   }
 });
 
-test('split calls give the same bits as one thread (matmul_q8, gemm_f32 rows and panels, quantize_rows, layernorm, softmax, GELU, transpose)', skip, async () => {
+// Go decides every split (kernel/simd_split_js.go); its TestSplitSameBits
+// runs each kernel of every host form (the relaxed-SIMD ones included, in
+// Chromium) split and unsplit and compares the bits.
+test('split calls give the same bits as one thread (every kernel of every form, rows and panels)', skip, async () => {
   const page = await isolatedPage();
   try {
-    const r = await page.evaluate((src) => inWorker(src), String(async () => {
-      const { shareMemory } = await import('/web/threads/sharemem.mjs');
-      const { createPool } = await import('/web/threads/pool.mjs');
-      const bytes = new Uint8Array(await (await fetch('/web/kernels/simd.wasm')).arrayBuffer());
-      const mod = await WebAssembly.compile(shareMemory(bytes).bytes);
-      const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
-      const local = (await WebAssembly.instantiate(mod, { env: { mem: memory } })).exports;
-      const pool = await createPool({ threads: 2, memory, kernelModule: mod, local, minWork: 0 });
-      let top = 1 << 16;
-      const alloc = (n) => { const p = top; top += (n + 63) & ~63; return p; };
-      const f32 = (p, n) => new Float32Array(memory.buffer, p, n);
-      let seed = 1;
-      const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
-      const same = (p1, p2, n) => {
-        const a = new Uint32Array(memory.buffer, p1, n), b = new Uint32Array(memory.buffer, p2, n);
-        for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `differ at ${i}: ${a[i]} vs ${b[i]}`;
-        return 'same';
-      };
-      const out = {};
-      for (const [M, K, N] of [[37, 96, 40], [256, 768, 200], [3, 64, 77]]) {
-        const Kp = K + (K & 1);
-        const a = alloc(M * K * 4), q = alloc(M * Kp * 2), sa = alloc(M * 4), q2 = alloc(M * Kp * 2), sa2 = alloc(M * 4);
-        const np = Math.ceil(N / 8) * 8;
-        const wq = alloc(np * Kp), sc = alloc(N * 4), bias = alloc(N * 4), wf = alloc(np * K * 4);
-        const d1 = alloc((M + 3) * Math.max(N, K) * 4), d2 = alloc((M + 3) * Math.max(N, K) * 4);
-        f32(a, M * K).forEach((_, i, x) => { x[i] = rnd() * (i % 7 ? 1 : 50); });
-        new Int8Array(memory.buffer, wq, np * Kp).forEach((_, i, x) => { x[i] = Math.round(rnd() * 254); });
-        f32(sc, N).forEach((_, i, x) => { x[i] = rnd() * 0.02; });
-        f32(bias, N).forEach((_, i, x) => { x[i] = rnd(); });
-        f32(wf, np * K).forEach((_, i, x) => { x[i] = rnd(); });
-        const tag = `${M}x${K}x${N}`;
-        local.quantize_rows(a, M, K, Kp, q, sa);
-        pool.call('quantize_rows', [a, M, K, Kp, q2, sa2]);
-        out[`quantize_rows ${tag}`] = same(q, q2, M * Kp / 2) === 'same' ? same(sa, sa2, M) : 'q differs';
-        local.matmul_q8(d1, q, sa, M, wq, sc, bias, N, Kp);
-        pool.call('matmul_q8', [d2, q, sa, M, wq, sc, bias, N, Kp]);
-        out[`matmul_q8 ${tag}`] = same(d1, d2, M * N);
-        local.gemm_f32(d1, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1);
-        pool.call('gemm_f32', [d2, a, wf, M, N, K, K, 8, 8 * K, N, 0.5, bias, 1]);
-        out[`gemm_f32 ${tag}`] = same(d1, d2, M * N);
-        local.layernorm(d1, a, M, K, wf, wf + K * 4, 1e-6);
-        pool.call('layernorm', [d2, a, M, K, wf, wf + K * 4, 1e-6]);
-        out[`layernorm ${tag}`] = same(d1, d2, M * K);
-        for (const d of [d1, d2]) { f32(d, M * K).set(f32(a, M * K)); }
-        local.softmax_rows(d1, M, K, K);
-        pool.call('softmax_rows', [d2, M, K, K]);
-        out[`softmax_rows ${tag}`] = same(d1, d2, M * K);
-        local.transpose(d1, a, M, K, K, M + 3);
-        pool.call('transpose', [d2, a, M, K, K, M + 3]);
-        out[`transpose ${tag}`] = same(d1, d2, (K - 1) * (M + 3) + M);
-        for (const d of [d1, d2]) { f32(d, M * K).set(f32(a, M * K)); }
-        local.gelu_tanh(d1, M * K - 3);
-        pool.call('gelu_tanh', [d2, M * K - 3]);
-        out[`gelu_tanh ${tag}`] = same(d1, d2, M * K);
-      }
-      out.stats = { ...pool.stats };
-      await pool.close();
-      return out;
-    }));
-    const stats = r.stats;
-    delete r.stats;
-    for (const [k, v] of Object.entries(r)) assert.equal(v, 'same', k);
-    assert.equal(stats.local, 2, 'every call split but matmul_q8 and transpose on 3 rows');
+    const r = await page.evaluate(() => runGo({ argv: ['-test.v', '-test.run', 'SplitSameBits'], threads: 2 }));
+    assert.ok(!r.error, r.error + '\n' + (r.lines ?? []).join('\n'));
+    const out = r.lines.join('\n');
+    assert.equal(r.code, 0, out);
+    assert.match(out, /--- PASS: TestSplitSameBits/);
+    assert.equal(r.threads, 2);
+    assert.ok(r.stats.split > 20, `only ${r.stats.split} split calls`);
   } finally {
     await page.close();
   }

@@ -98,6 +98,9 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 		return 0, "", fmt.Errorf("%s/model.safetensors: %v", dir, err)
 	}
 	src := modelfile.FromSafetensors(st)
+	if opt.Preprocessor, err = snapshotPreprocessor(dir, cfg); err != nil {
+		return 0, "", err
+	}
 	if scheme == modelfile.SchemeQ4 && q4.Method != "rtn" {
 		res, err := calibrate(cfg, tok, src, q4)
 		if err != nil {

@@ -85,7 +85,11 @@ func runEmbed(args []string) error {
 		}
 		defer closer()
 	case len(images) > 0:
-		if img, err = imageFileBatches(images, m.Config.VisionConfig); err != nil {
+		proc, err := imageProcessing(*modelPath, m.Config.VisionConfig)
+		if err != nil {
+			return err
+		}
+		if img, err = imageFileBatches(images, m.Config.VisionConfig, proc); err != nil {
 			return err
 		}
 	}

@@ -153,8 +153,8 @@ func checkFinite(px []float32, per, size int) error {
 }
 
 // imageFileBatches decodes and preprocesses --image files a chunk at a
-// time, exactly as transformers' PIL SigLIP image processor does.
-func imageFileBatches(paths []string, v model.VisionConfig) (imageBatches, error) {
+// time, exactly as transformers' PIL SigLIP image processor does with proc.
+func imageFileBatches(paths []string, v model.VisionConfig, proc imageproc.Processing) (imageBatches, error) {
 	if v.NumChannels != 3 {
 		return imageBatches{}, fmt.Errorf("--image needs a 3-channel model, this one has num_channels %d", v.NumChannels)
 	}
@@ -166,7 +166,11 @@ func imageFileBatches(paths []string, v model.VisionConfig) (imageBatches, error
 			if err != nil {
 				return nil, err
 			}
-			px, err := imageproc.DecodePreprocess(b, v.ImageSize)
+			img, err := imageproc.Decode(b)
+			if err != nil {
+				return nil, fmt.Errorf("--image %s: %v", p, err)
+			}
+			px, err := imageproc.PreprocessWith(img, proc)
 			if err != nil {
 				return nil, fmt.Errorf("--image %s: %v", p, err)
 			}

@@ -40,6 +40,7 @@ func loadModelFile(path string) (loaded, error) {
 		return loaded{}, fmt.Errorf("%s: %v", path, err)
 	}
 	tok, _ := f.Tokenizer()
+	modelFilePreprocessors[path] = f.Preprocessor() // read by imageProcessing (processing.go)
 	return loaded{m, tok}, nil
 }
 

@@ -16,13 +16,14 @@ func init() {
 	register("preprocess", "resize an image like transformers' PIL processor; write .npy", runPreprocess)
 }
 
-// runPreprocess: siglip preprocess --size N [--pixel-values] --out OUT.npy IMAGE
+// runPreprocess: siglip preprocess --size N [--resample bicubic|bilinear] [--pixel-values] --out OUT.npy IMAGE
 // writes the PIL-exact resized uint8 [3,N,N], or the float32 pixel values
 // [3,N,N] with --pixel-values.
 func runPreprocess(args []string) error {
 	fs := flag.NewFlagSet("preprocess", flag.ContinueOnError)
 	size := fs.Int("size", 0, "square output size in pixels (the model's image_size)")
 	pv := fs.Bool("pixel-values", false, "write normalised float32 pixel values instead of resized uint8")
+	resample := fs.String("resample", "bicubic", "PIL filter: bicubic (SigLIP) or bilinear (SigLIP 2)")
 	out := fs.String("out", "", "output .npy file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -36,6 +37,14 @@ func runPreprocess(args []string) error {
 	if *out == "" {
 		return errors.New("--out is required")
 	}
+	proc := imageproc.DefaultProcessing(*size)
+	switch *resample {
+	case "bicubic":
+	case "bilinear":
+		proc.Resample = imageproc.Bilinear
+	default:
+		return fmt.Errorf("--resample %q: want bicubic or bilinear", *resample)
+	}
 	path := fs.Arg(0)
 	data, err := readInput(path, "IMAGE", maxImageFileBytes)
 	if err != nil {
@@ -45,7 +54,7 @@ func runPreprocess(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	p := imageproc.Preprocessor{Size: *size}
+	p := imageproc.NewPreprocessor(proc)
 	resized, err := p.Resize(imageproc.ToRGB(img))
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

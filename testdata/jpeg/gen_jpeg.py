@@ -61,6 +61,11 @@ CASES = [
     ("rocket_420_restart_q88_117x79", ("skimage_rocket.png", (117, 79), (0, 100, 427, 388)), ("cjpeg", ["-quality", "88", "-sample", "2x2,1x1,1x1", "-restart", "3"])),
     ("coco_444_q100_97x61", ("coco_39769.png", (97, 61), (300, 200, 460, 300)), ("pil", dict(quality=100, subsampling=0))),
     ("chelsea_420_q60_17x13", ("skimage_chelsea.png", (17, 13), (100, 50, 250, 160)), ("pil", dict(quality=60, subsampling=2))),
+    # Chroma planes of 1-2 samples: libjpeg replicates instead of filtering.
+    ("chelsea_420_q90_3x5", ("skimage_chelsea.png", (3, 5), (150, 80, 170, 110)), ("pil", dict(quality=90, subsampling=2))),
+    ("coffee_422_q90_4x7", ("skimage_coffee.png", (4, 7), (200, 100, 230, 150)), ("pil", dict(quality=90, subsampling=1))),
+    ("coco_440_q90_2x9", ("coco_39769.png", (2, 9), (300, 100, 310, 150)), ("cjpeg", ["-quality", "90", "-sample", "1x2,1x1,1x1"])),
+    ("rocket_420_prog_q90_1x1", ("skimage_rocket.png", (1, 1), (200, 200, 210, 210)), ("pil", dict(quality=90, subsampling=2, progressive=True))),
     ("astronaut_420_prog_q70_255x33", ("skimage_astronaut.png", (255, 33), (0, 100, 512, 170)), ("pil", dict(quality=70, subsampling=2, progressive=True))),
 ]
 

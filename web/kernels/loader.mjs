@@ -1,15 +1,15 @@
 // Instantiates a Go js/wasm program together with the simd128 kernel module
-// (simd.wasm, assembled from simd.wat) that works directly on Go's memory.
+// (simd.wasm, assembled from simd.wat) and, where the host validates
+// relaxed SIMD, simd_relaxed.wasm — both working directly on Go's memory.
 //
-// The kernel module imports Go's linear memory, so it can only be
+// The kernel modules import Go's linear memory, so they can only be
 // instantiated after Go's instance exists; Go, in turn, imports the kernels
-// (//go:wasmimport simd ...). Trampolines break the cycle: Go's "simd"
-// imports are small JS functions that forward to the kernel instance once
-// it is there. `simd.available` answers 1 when the kernels were
-// instantiated, 0 when the host has no WebAssembly SIMD (Go then falls back
-// to its pure-Go kernels and never calls the others); `simd.relaxed`
-// answers 1 when the f32 matrix product runs simd_relaxed.wasm (fused
-// multiply-add, relaxed SIMD), 0 when it runs the plain simd128 form.
+// (//go:wasmimport simd … and simd_relaxed …). Trampolines break the cycle:
+// Go's imports are small JS functions that forward to the kernel instance
+// once it is there. Go asks what the host has through "kernelhost"
+// (kernelHostImports): `simd` and `relaxed` answer whether each module was
+// instantiated, `threads` answers 1 here. Go decides which forms run
+// (kernel/simd_js.go's wasmForms); this file only provides them.
 //
 // Works in browsers, workers and Node 20. Usage:
 //
@@ -73,37 +73,67 @@ export async function instantiateWithKernels(goWasm, go, options = {}) {
     if (relaxedBytes && WebAssembly.validate(relaxedBytes)) relaxedModule = await WebAssembly.compile(relaxedBytes);
   }
 
-  let kernels = null; // the kernels' exports (relaxed ones override), once instantiated
-  const simdImports = {};
-  for (const imp of WebAssembly.Module.imports(goModule)) {
-    if (imp.module !== 'simd' || imp.kind !== 'function') continue;
-    const name = imp.name;
-    if (name === 'available') {
-      simdImports.available = () => (kernels ? 1 : 0);
-      continue;
-    }
-    if (name === 'relaxed') {
-      simdImports.relaxed = () => (kernels && relaxedModule ? 1 : 0);
-      continue;
-    }
-    if (kernelModule && !WebAssembly.Module.exports(kernelModule).some((e) => e.name === name)) {
-      throw new Error(`simd kernels: Go imports simd.${name}, which simd.wasm does not export (stale simd.wasm?)`);
-    }
-    simdImports[name] = (...args) => {
-      if (!kernels) throw new Error(`simd kernels: simd.${name} called but the kernels are not available`);
-      return kernels[name](...args);
-    };
-  }
-  const importObject = { ...go.importObject, simd: simdImports };
+  let plain = null, relaxed = null; // the instances' exports, once instantiated
+  const host = kernelHostImports({
+    simd: () => (plain ? 1 : 0),
+    relaxed: () => (plain && relaxed ? 1 : 0),
+    threads: () => 1,
+  });
+  const importObject = {
+    ...go.importObject,
+    kernelhost: host,
+    ...kernelTrampolines(goModule, { simd: kernelModule, simd_relaxed: relaxedModule }, (mod, name) => {
+      return (...args) => {
+        const exp = mod === 'simd' ? plain : relaxed;
+        if (!exp) throw new Error(`simd kernels: ${mod}.${name} called but that module is not available`);
+        return exp[name](...args);
+      };
+    }),
+  };
   const instance = await WebAssembly.instantiate(goModule, importObject);
   let kernelInstance = null;
   if (kernelModule) {
     const env = { env: { mem: instance.exports.mem } };
     kernelInstance = await WebAssembly.instantiate(kernelModule, env);
-    kernels = { ...kernelInstance.exports };
-    if (relaxedModule) Object.assign(kernels, (await WebAssembly.instantiate(relaxedModule, env)).exports);
+    plain = kernelInstance.exports;
+    if (relaxedModule) relaxed = (await WebAssembly.instantiate(relaxedModule, env)).exports;
   }
   return { instance, module: goModule, kernels: kernelInstance, relaxed: !!(kernelInstance && relaxedModule) };
+}
+
+// KERNEL_MODULES: the import modules of Go's kernels and the file each
+// one's exports come from.
+export const KERNEL_MODULES = { simd: 'simd.wasm', simd_relaxed: 'simd_relaxed.wasm' };
+
+// kernelHostImports returns Go's "kernelhost" imports (kernel/simd_split_js.go
+// declares them): the given answers, and for one thread split calls that
+// simply run in order (Go asks for none when threads is 1).
+export function kernelHostImports({ simd, relaxed, threads, minSplitWork = -1, split = {} }) {
+  return {
+    simd, relaxed, threads,
+    min_split_work: () => minSplitWork,
+    split_begin: split.begin ?? (() => {}),
+    split_next: split.next ?? (() => {}),
+    split_end: split.end ?? (() => {}),
+  };
+}
+
+// kernelTrampolines returns, for each kernel import module of goModule
+// (KERNEL_MODULES), an object of Go's imports made by make(module, name).
+// It throws when Go imports a function the module (given compiled, or
+// null when the host does not run it) lacks: a stale .wasm.
+export function kernelTrampolines(goModule, modules, make) {
+  const out = {};
+  for (const mod of Object.keys(KERNEL_MODULES)) out[mod] = {};
+  for (const imp of WebAssembly.Module.imports(goModule)) {
+    if (!(imp.module in KERNEL_MODULES) || imp.kind !== 'function') continue;
+    const m = modules[imp.module];
+    if (m && !WebAssembly.Module.exports(m).some((e) => e.name === imp.name)) {
+      throw new Error(`simd kernels: Go imports ${imp.module}.${imp.name}, which ${KERNEL_MODULES[imp.module]} does not export (stale simd.wasm?)`);
+    }
+    out[imp.module][imp.name] = make(imp.module, imp.name);
+  }
+  return out;
 }
 
 // relaxedProbe: (module (func (param v128 v128 v128) (result v128)

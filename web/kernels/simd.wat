@@ -249,15 +249,7 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
-  ;; dot_exact and matmul_q8x4 live in simd_relaxed.wat (relaxed SIMD); these
-  ;; stand-ins keep every Go import satisfied on hosts without it: the probe
-  ;; answers 0 there, so Go never calls the product.
-  (func (export "dot_exact") (result i32) (i32.const 0))
-  (func (export "matmul_q8x4")
-    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
-    unreachable)
-
-  ;; $q8_out writes one output row of a panel:
+    ;; $q8_out writes one output row of a panel:
   ;; y = float32(float32(acc) * float32(sa*scale)) + bias, cnt valid lanes.
   (func $q8_out (param $dp i32) (param $lo v128) (param $hi v128) (param $sa f32)
                 (param $slo v128) (param $shi v128) (param $blo v128) (param $bhi v128) (param $cnt i32)
@@ -818,9 +810,9 @@
   ;;        (the order of the weights' low and high nibbles); m rows of nb·32
   ;;   sa   their f32 block scales [m][nb]
   ;;   w    the packed nibbles [n][nb][16], sc the f16 block scales [n][nb]
-  ;;   bias f32 [n], or 0 for none; tmp nb·144 bytes of scratch
-  ;;   ntmp how many such scratch areas follow tmp (not used here: the
-  ;;        kernel threads give each row range its own, web/threads/ops.mjs)
+  ;;   bias f32 [n], or 0 for none; tmp nb·144 bytes of scratch (a call
+  ;;        split over kernel threads gives each part its own:
+  ;;        kernel/simd_js.go)
   ;; n must be a multiple of 4. For each 4 outputs, tmp first receives per
   ;; block their 4 scales as f32 and their weights unpacked to int8 (low
   ;; nibbles − 8, high nibbles − 8); then every row runs through the blocks:
@@ -831,7 +823,6 @@
   (func (export "matmul_q4")
     (param $dst i32) (param $q i32) (param $sa i32) (param $m i32)
     (param $w i32) (param $sc i32) (param $bias i32) (param $n i32) (param $nb i32) (param $tmp i32)
-    (param $ntmp i32)
     (local $n0 i32) (local $b i32) (local $j i32) (local $r i32) (local $idx i32)
     (local $t i32) (local $p i32) (local $qp i32) (local $sp i32) (local $dp i32) (local $rowb i32)
     (local $wv v128) (local $ae v128) (local $ao v128) (local $y v128) (local $bv v128)

@@ -4,17 +4,17 @@
 // Worker. It blocks in Atomics.wait between calls, so after start-up it
 // never returns to its event loop; it ends when the pool sets the stop
 // flag (or is terminated).
-import { OPS, OP_BY_CODE, runOp } from './ops.mjs';
-import { C, SLOT, SLOT_BASE, SPIN_MS } from './control.mjs';
+import { C, SLOT, SLOT_BASE_BYTES, SPIN_MS, kernelFunctions } from './control.mjs';
 
 async function start(init, post) {
   const { memory, ctrl: ctrlBuf, index, kernelModule, relaxedModule } = init;
   const env = { env: { mem: memory } };
-  const k = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
-  if (relaxedModule) Object.assign(k, (await WebAssembly.instantiate(relaxedModule, env)).exports);
+  const plain = (await WebAssembly.instantiate(kernelModule, env)).exports;
+  const relaxed = relaxedModule ? (await WebAssembly.instantiate(relaxedModule, env)).exports : null;
+  const fns = kernelFunctions(kernelModule, plain, relaxedModule, relaxed).map((f) => f[2]);
   const ctrl = new Int32Array(ctrlBuf);
-  const ctrlF = new Float32Array(ctrlBuf);
-  const base = SLOT_BASE + index * SLOT;
+  const slots = new Float64Array(ctrlBuf, SLOT_BASE_BYTES);
+  const base = index * SLOT;
   // Read the generation before saying ready: the pool bumps it only after
   // every worker is ready, so no call can slip in between.
   let gen = Atomics.load(ctrl, C.GEN);
@@ -35,19 +35,19 @@ async function start(init, post) {
     }
     gen = g;
     if (Atomics.load(ctrl, C.STOP)) break;
-    const code = ctrl[base];
-    if (code) {
-      const name = OP_BY_CODE[code];
-      const op = OPS[name];
-      const n = ctrl[base + 1];
-      const args = new Array(n);
-      for (let i = 0; i < n; i++) args[i] = ctrl[base + 2 + i];
-      for (const f of op.floats) args[f] = ctrlF[base + 2 + f];
-      try {
-        runOp(k, name, args);
-      } catch (err) {
-        Atomics.store(ctrl, C.ERROR, index + 1);
+    // this worker's part: the calls Go recorded for it (control.mjs)
+    try {
+      const calls = slots[base];
+      for (let c = 0, at = base + 1; c < calls; c++) {
+        const fn = fns[slots[at]];
+        const n = slots[at + 1];
+        const args = new Array(n);
+        for (let i = 0; i < n; i++) args[i] = slots[at + 2 + i];
+        at += 2 + n;
+        fn(...args);
       }
+    } catch (err) {
+      Atomics.store(ctrl, C.ERROR, index + 1);
     }
     Atomics.add(ctrl, C.DONE, 1);
     Atomics.notify(ctrl, C.DONE);

@@ -2,9 +2,10 @@
 // memory. The calling thread (the one running Go: a dedicated Worker in
 // browsers, or Node) takes part: with T threads there are T−1 workers, and
 // a split call runs part 0 itself, then Atomics.waits for the others.
-// Atomics.wait is allowed there (never on a page's main thread).
-import { OPS, runOp } from './ops.mjs';
-import { C, SLOT, SLOT_BASE, MAX_THREADS, CTRL_BYTES, SPIN_MS } from './control.mjs';
+// Atomics.wait is allowed there (never on a page's main thread). Go decides
+// how a call splits (kernel/simd_split_js.go); the pool only runs the parts
+// it is handed.
+import { C, SLOT, SLOT_BASE_BYTES, MAX_THREADS, CTRL_BYTES, SPIN_MS, kernelFunctions } from './control.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof WorkerGlobalScope === 'undefined';
 const workerURL = new URL('./kernel_worker.mjs', import.meta.url);
@@ -13,20 +14,21 @@ const workerURL = new URL('./kernel_worker.mjs', import.meta.url);
 export const livePools = new Set();
 
 // createPool starts threads−1 workers, each instantiating kernelModule
-// (and relaxedModule, when given: its exports override) on memory, and
-// resolves once all are ready. local: the calling thread's kernel exports.
-// options.minWork: calls with fewer multiply-adds stay on the calling
-// thread; options.timeoutMs: how long a split call waits for the workers
-// before failing (a worker that died would otherwise hang Go).
+// (and relaxedModule, when given) on memory, and resolves once all are
+// ready. local / localRelaxed: the calling thread's instances' exports.
+// options.timeoutMs: how long a split call waits for the workers before
+// failing (a worker that died would otherwise hang Go).
 // options.spawn(i) → endpoint: how worker i is started (default: a nested
 // Worker of the calling thread; see hostSpawner for page-owned workers).
 // An endpoint has post(msg), onMessage(fn), onError(fn), terminate(), and
 // optionally onExit(fn), unref().
-export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, minWork = 1 << 18, timeoutMs = 120000, startTimeoutMs = 20000, ...options }) {
+export async function createPool({ threads, memory, kernelModule, relaxedModule = null, local, localRelaxed = null, timeoutMs = 120000, startTimeoutMs = 20000, ...options }) {
   threads = Math.max(1, Math.min(MAX_THREADS, threads | 0));
   const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
   const ctrl = new Int32Array(ctrlBuf);
-  const ctrlF = new Float32Array(ctrlBuf);
+  const slots = new Float64Array(ctrlBuf, SLOT_BASE_BYTES);
+  const fns = kernelFunctions(kernelModule, local, relaxedModule, localRelaxed);
+  const codes = new Map(fns.map(([mod, name], i) => [`${mod}.${name}`, i]));
   const workers = [];
   const ready = [];
   const stopped = [];
@@ -76,30 +78,33 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
   for (const w of workers) w.unref?.(); // an idle pool does not keep Node alive
 
   const stats = { split: 0, local: 0 };
-  // call runs kernel `name` with `args`, split over the pool when the
-  // call is large enough.
-  function call(name, args) {
+  // code returns the number that names kernel module.name in a part.
+  const code = (mod, name) => {
+    const c = codes.get(`${mod}.${name}`);
+    if (c === undefined) throw new Error(`kernel pool: no kernel ${mod}.${name}`);
+    return c;
+  };
+  // run runs a split call: parts[i] is the list of [code, args] calls of
+  // part i (at most one part per thread), part 0 on the calling thread.
+  function run(parts) {
     if (closed) throw new Error('kernel pool is closed');
-    const parts = threads > 1 ? OPS[name]?.split(args, threads, minWork) : null;
-    if (!parts || parts.length < 2) {
-      stats.local++;
-      return runOp(local, name, args);
-    }
+    if (parts.length > threads) throw new Error(`kernel pool: ${parts.length} parts for ${threads} threads`);
     stats.split++;
-    const op = OPS[name];
     Atomics.store(ctrl, C.DONE, 0);
     for (let w = 1; w < threads; w++) {
-      const base = SLOT_BASE + w * SLOT;
-      const p = parts[w];
-      if (!p) { ctrl[base] = 0; continue; }
-      ctrl[base] = op.code;
-      ctrl[base + 1] = p.length;
-      for (let i = 0; i < p.length; i++) ctrl[base + 2 + i] = p[i];
-      for (const f of op.floats) ctrlF[base + 2 + f] = p[f];
+      let at = w * SLOT;
+      const calls = parts[w] ?? [];
+      slots[at++] = calls.length;
+      for (const [c, args] of calls) {
+        if (at + 2 + args.length > (w + 1) * SLOT) throw new Error(`kernel pool: part ${w} has more calls than a slot holds (${calls.length})`);
+        slots[at++] = c;
+        slots[at++] = args.length;
+        for (const x of args) slots[at++] = x;
+      }
     }
     Atomics.add(ctrl, C.GEN, 1); // publishes the slots (seq-cst)
     Atomics.notify(ctrl, C.GEN);
-    runOp(local, name, parts[0]);
+    for (const [c, args] of parts[0] ?? []) fns[c][2](...args);
     const want = threads - 1;
     let d = Atomics.load(ctrl, C.DONE);
     for (const until = performance.now() + SPIN_MS; d < want && performance.now() < until;) {
@@ -108,14 +113,14 @@ export async function createPool({ threads, memory, kernelModule, relaxedModule 
     const deadline = performance.now() + timeoutMs;
     for (; (d = Atomics.load(ctrl, C.DONE)) < want;) {
       if (Atomics.wait(ctrl, C.DONE, d, 1000) === 'timed-out' && performance.now() > deadline) {
-        throw new Error(`kernel pool: ${want - d} worker(s) did not finish ${name} within ${timeoutMs} ms`);
+        throw new Error(`kernel pool: ${want - d} worker(s) did not finish a split call within ${timeoutMs} ms`);
       }
     }
     const e = Atomics.exchange(ctrl, C.ERROR, 0);
-    if (e) throw new Error(`kernel pool: ${name} trapped in kernel worker ${e - 1}`);
+    if (e) throw new Error(`kernel pool: a kernel trapped in kernel worker ${e - 1}`);
   }
 
-  pool = { threads, call, close, stats, workers: workers.length, splittable: OPS };
+  pool = { threads, run, code, close, stats, workers: workers.length };
   livePools.add(pool);
   return pool;
 }

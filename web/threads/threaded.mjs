@@ -10,21 +10,21 @@
 // Steps: rewrite Go's binary to import a shared memory (sharemem.mjs, the
 // twin of build/wasmshare), create that WebAssembly.Memory, rewrite the
 // kernels' memory import to shared, start threads−1 kernel workers on it
-// (pool.mjs), and give Go "simd" imports whose large calls (matmul_q8,
-// gemm_f32, quantize_rows) are split by rows over the pool; the others run
-// on Go's thread. Nothing changes on the Go side: it calls the same
-// //go:wasmimport simd functions.
+// (pool.mjs), and give Go its kernel imports plus "kernelhost" ones that
+// tell it the number of threads and run the split calls it makes: Go
+// decides every split (kernel/simd_split_js.go) and records each part's
+// kernel calls between split_begin and split_end; the pool runs part i on
+// thread i. This file decides nothing about kernels.
 //
 // One thread — no pool, Go's own memory, exactly instantiateWithKernels —
 // when threads ≤ 1, when the page is not cross-origin isolated
 // (SharedArrayBuffer is withheld; a console note says so), or when the
 // kernels are not available.
-import { instantiateWithKernels, loadKernelBytes } from '../kernels/loader.mjs';
+import { instantiateWithKernels, loadKernelBytes, kernelHostImports, kernelTrampolines } from '../kernels/loader.mjs';
 import { shareMemory, MAX_PAGES } from './sharemem.mjs';
 import { patchGlueForSharedMemory } from './glue.mjs';
 import { createPool, hostSpawner } from './pool.mjs';
 import { MAX_THREADS } from './control.mjs';
-import { OPS } from './ops.mjs';
 
 // defaultThreads: the cores the host reports (navigator.hardwareConcurrency,
 // or Node's os.availableParallelism()), at most 8.
@@ -61,7 +61,8 @@ async function toBytes(x) {
 // options: threads (default defaultThreads(), capped at 16), kernels /
 // relaxed (bytes of simd.wasm / simd_relaxed.wasm, as for the loader;
 // null: none), maxPages (the shared memory's maximum, default 65536 = 4 GiB),
-// minWork (multiply-adds below which a call stays on Go's thread),
+// minWork (multiply-adds below which Go keeps a call on its own thread;
+// default: Go's, kernel/simd_split_js.go),
 // quiet (no console note on fallback), kernelWorkers: 'nested' (default:
 // Workers of this thread) or 'host' (the page starts them: pool.mjs
 // hostSpawner / KernelWorkerHost — use it in browsers, where a terminated
@@ -96,8 +97,7 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
 
   const shared = shareMemory(goBytes, shareOpts);
   const goModule = await WebAssembly.compile(shared.bytes);
-  const splitImports = WebAssembly.Module.imports(goModule).filter((i) => i.module === 'simd' && i.name in OPS);
-  if (!splitImports.length) {
+  if (!WebAssembly.Module.imports(goModule).some((i) => i.module === 'kernelhost')) {
     // built without -tags simd: no kernel calls to split, so no workers
     return single('the Go module does not call the simd128 kernels (built without -tags simd?)');
   }
@@ -110,34 +110,42 @@ export async function instantiateThreaded(goWasm, go, options = {}) {
   patchGlueForSharedMemory();
 
   const env = { env: { mem: memory } };
-  const local = { ...(await WebAssembly.instantiate(kernelModule, env)).exports };
-  if (relaxedModule) Object.assign(local, (await WebAssembly.instantiate(relaxedModule, env)).exports);
-  for (const imp of WebAssembly.Module.imports(goModule)) {
-    if (imp.module === 'simd' && imp.kind === 'function' && imp.name !== 'available' && imp.name !== 'relaxed' && !(imp.name in local)) {
-      throw new Error(`simd kernels: Go imports simd.${imp.name}, which simd.wasm does not export (stale simd.wasm?)`);
-    }
-  }
+  const local = (await WebAssembly.instantiate(kernelModule, env)).exports;
+  const localRelaxed = relaxedModule ? (await WebAssembly.instantiate(relaxedModule, env)).exports : null;
   const spawn = options.kernelWorkers === 'host' ? hostSpawner() : undefined;
-  const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, minWork: options.minWork, spawn });
+  const pool = await createPool({ threads, memory, kernelModule, relaxedModule, local, localRelaxed, spawn });
 
-  const simd = {};
-  for (const imp of WebAssembly.Module.imports(goModule)) {
-    if (imp.module !== 'simd' || imp.kind !== 'function') continue;
-    const name = imp.name;
-    if (name === 'available') simd.available = () => 1;
-    else if (name === 'relaxed') simd.relaxed = () => (relaxedModule ? 1 : 0);
-    else if (name in pool.splittable) simd[name] = (...args) => pool.call(name, args);
-    else simd[name] = local[name];
-  }
+  // Go's kernel calls: run at once, or, between split_begin and split_end,
+  // recorded as the parts of one split call (parts[i]: [code, args] list).
+  let parts = null;
+  const imports = kernelTrampolines(goModule, { simd: kernelModule, simd_relaxed: relaxedModule }, (mod, name) => {
+    const fn = (mod === 'simd' ? local : localRelaxed)?.[name];
+    if (!fn) return () => { throw new Error(`simd kernels: ${mod}.${name} called but that module is not available`); };
+    const c = pool.code(mod, name);
+    return (...args) => {
+      if (parts) parts[parts.length - 1].push([c, args]);
+      else { pool.stats.local++; return fn(...args); }
+    };
+  });
+  imports.kernelhost = kernelHostImports({
+    simd: () => 1,
+    relaxed: () => (relaxedModule ? 1 : 0),
+    threads: () => threads,
+    minSplitWork: options.minWork ?? -1,
+    split: {
+      begin: () => { parts = [[]]; },
+      next: () => { parts.push([]); },
+      end: () => { const p = parts; parts = null; pool.run(p); },
+    },
+  });
   if (globalThis.process?.env?.SIGLIP_THREADS_PROFILE) { // dev: time per kernel on Go's thread
     const prof = pool.profile = {};
-    for (const [name, fn] of Object.entries(simd)) {
-      simd[name] = (...a) => { const t = performance.now(); const r = fn(...a); const p = prof[name] ??= { n: 0, ms: 0 }; p.n++; p.ms += performance.now() - t; return r; };
+    for (const [mod, fns] of Object.entries(imports)) {
+      for (const [name, fn] of Object.entries(fns)) {
+        fns[name] = (...a) => { const t = performance.now(); const r = fn(...a); const p = prof[`${mod}.${name}`] ??= { n: 0, ms: 0 }; p.n++; p.ms += performance.now() - t; return r; };
+      }
     }
   }
-  // Go's kernels make one call per matmul, not one per row block, when
-  // they run threaded (kernel/simd_threads_js.go reads this at init).
-  globalThis.siglipKernelThreads = threads;
-  const instance = await WebAssembly.instantiate(goModule, { ...go.importObject, ...env, simd });
+  const instance = await WebAssembly.instantiate(goModule, { ...go.importObject, ...env, ...imports });
   return { instance, threads, relaxed: !!relaxedModule, kernels: true, memory, pool, close: () => pool.close() };
 }

@@ -140,7 +140,7 @@ func setup(args []js.Value) (any, error) {
 	runtime.ReadMemStats(&ms)
 	return map[string]any{
 		"load_ms": ms1(load), "warmup_ms": ms1(warm), "heap_mb": float64(ms.HeapAlloc) / (1 << 20), "sys_mb": float64(ms.Sys) / (1 << 20),
-		"simd": kernel.SIMD(),
+		"simd": kernel.SIMD(), "q8_form": kernel.KernelForms()["MatMulQ8"], "f32_form": kernel.KernelForms()["MatMulF32"],
 	}, nil
 }
 
