@@ -2,27 +2,30 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
 func init() {
-	register("kernels", "assemble web/kernels/*.wat into .wasm (--check: fail if the committed .wasm is stale)", runKernels)
+	register("kernels", "assemble web/kernels/*.wat (their @includes of *.wat.in expanded) into .wasm (--check: fail if the committed .wasm is stale)", runKernels)
 }
 
-// wat2wasmJS assembles one .wat (argv[1]) with wabt's JS API and writes the
-// binary to stdout. It runs with build/ as the working directory so that
-// require('wabt') finds build/node_modules.
+// wat2wasmJS assembles WebAssembly text read from stdin (named argv[1] in
+// messages) with wabt's JS API and writes the binary to stdout. It runs
+// with build/ as the working directory so that require('wabt') finds
+// build/node_modules.
 const wat2wasmJS = `
 const fs = require('fs');
 require('wabt')().then((wabt) => {
   const src = process.argv[1];
-  const mod = wabt.parseWat(src, fs.readFileSync(src, 'utf8'), { simd: true, relaxed_simd: true });
+  const mod = wabt.parseWat(src, fs.readFileSync(0, 'utf8'), { simd: true, relaxed_simd: true });
   mod.resolveNames();
   mod.validate();
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
@@ -78,10 +81,60 @@ func runKernels(args []string) error {
 	return nil
 }
 
-// assembleWat runs wabt (npm, build/node_modules) on one source file.
+// includeMarker is the line by which a module takes in a shared source
+// (web/kernels/*.wat.in).
+var includeMarker = regexp.MustCompile(`(?m)^[ \t]*;; @include ([\w.]+\.wat\.in)[ \t]*$`)
+
+// maddSite is the shared f32 GEMM's one varying step, c + a·b, written
+// (@madd a b c) in gemm_f32.wat.in over three locals.
+var maddSite = regexp.MustCompile(`\(@madd (\(local\.get \$\w+\)) (\(local\.get \$\w+\)) (\(local\.get \$\w+\))\)`)
+
+// expandWat returns a module's text with its includes in place: the shared
+// helpers and f32 GEMM (gemm_f32.wat.in), with (@madd a b c) as a plain
+// multiply and add in simd.wat and as relaxed SIMD's fused
+// f32x4.relaxed_madd in simd_relaxed.wat. The modules are otherwise
+// written by hand.
+func expandWat(src string) (string, error) {
+	text, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	fused := filepath.Base(src) == "simd_relaxed.wat"
+	var firstErr error
+	out := includeMarker.ReplaceAllStringFunc(string(text), func(line string) string {
+		name := includeMarker.FindStringSubmatch(line)[1]
+		inc, err := os.ReadFile(filepath.Join(filepath.Dir(src), name))
+		if err != nil {
+			firstErr = cmp.Or(firstErr, fmt.Errorf("%s: including %s: %w", filepath.Base(src), name, err))
+			return line
+		}
+		return maddSite.ReplaceAllStringFunc(string(inc), func(site string) string {
+			m := maddSite.FindStringSubmatch(site)
+			if fused {
+				return fmt.Sprintf("(f32x4.relaxed_madd %s %s %s)", m[1], m[2], m[3])
+			}
+			return fmt.Sprintf("(f32x4.add %s (f32x4.mul %s %s))", m[3], m[1], m[2])
+		})
+	})
+	if firstErr != nil {
+		return "", firstErr
+	}
+	if strings.Contains(out, "(@madd (") || includeMarker.MatchString(out) {
+		return "", fmt.Errorf("%s: an @madd or @include was left unexpanded (not of the form the generator knows)", filepath.Base(src))
+	}
+	return out, nil
+}
+
+// assembleWat runs wabt (npm, build/node_modules) on one module, its
+// includes expanded (expandWat).
 func assembleWat(root, src string) ([]byte, error) {
+	text, err := expandWat(src)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command("node", "-e", wat2wasmJS, src)
 	cmd.Dir = filepath.Join(root, "build")
+	cmd.Stdin = strings.NewReader(text)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

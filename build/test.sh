@@ -19,6 +19,11 @@ if [ -n "$wasm_pkgs" ]; then
   GOOS=js GOARCH=wasm go test -short -timeout 30m $wasm_pkgs
 fi
 
+echo "== arm64 native kernels under qemu (NEON, SDOT; conformance only)"
+GOARCH=arm64 go vet ./kernel/
+GOARCH=arm64 go test -count=1 -exec 'qemu-aarch64-static -cpu max' -run 'Conformance|Native' ./kernel/
+SIGLIP_NATIVE=neon GOARCH=arm64 go test -count=1 -exec 'qemu-aarch64-static -cpu max' -run 'NativePresent|ConformanceMatMulQ8' ./kernel/
+
 echo "== simd128 kernels (assembled .wasm up to date; conformance under Node and Chromium)"
 go run ./build kernels --check
 GOOS=js GOARCH=wasm go vet -tags simd ./kernel/ ./model/

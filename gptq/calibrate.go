@@ -268,27 +268,30 @@ func (l *calLinear) quantize(x []float32, m int) error {
 // (at most 128 evenly spaced) calibration rows, in float64.
 func outputErrors(x []float32, m int, w []float32, n, k int, a, b *kernel.PackedQ4) (float64, float64) {
 	step := max(1, m/128)
+	// the sampled rows in float64, once
+	var x64 [][]float64
+	for t := 0; t < m; t += step {
+		xr := make([]float64, k)
+		for i, v := range x[t*k : (t+1)*k] {
+			xr[i] = float64(v)
+		}
+		x64 = append(x64, xr)
+	}
 	var sig, ea, eb float64
 	var mu sync.Mutex
 	parallel(n, func(lo, hi int) {
+		wr := make([]float64, k)
 		wa := make([]float64, k)
 		wb := make([]float64, k)
 		var s0, s1, s2 float64
 		for r := lo; r < hi; r++ {
 			for i := 0; i < k; i++ {
+				wr[i] = float64(w[r*k+i])
 				wa[i] = float64(a.Scale(r, i/kernel.Q4Block)) * float64(a.At(r, i))
 				wb[i] = float64(b.Scale(r, i/kernel.Q4Block)) * float64(b.At(r, i))
 			}
-			wr := w[r*k : (r+1)*k]
-			for t := 0; t < m; t += step {
-				xr := x[t*k : (t+1)*k]
-				var y, da, db float64
-				for i, v := range xr {
-					xv := float64(v)
-					y += xv * float64(wr[i])
-					da += xv * wa[i]
-					db += xv * wb[i]
-				}
+			for _, xr := range x64 {
+				y, da, db := dot(xr, wr), dot(xr, wa), dot(xr, wb)
 				s0 += y * y
 				s1 += (y - da) * (y - da)
 				s2 += (y - db) * (y - db)

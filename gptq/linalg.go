@@ -7,8 +7,9 @@ import (
 	"sync"
 )
 
-// dot is a float64 dot product of equal-length slices.
-func dot(a, b []float64) float64 {
+// dotGo is a float64 dot product of equal-length slices (dot is this, or
+// its assembly form where the CPU has one: linalg_amd64.go).
+func dotGo(a, b []float64) float64 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 float64
 	i := 0

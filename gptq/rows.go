@@ -83,8 +83,9 @@ func quantizeRows(w []float32, n, k int, r []float64) (q []int8, scales []uint16
 	return q, scales
 }
 
-// carry8 adds e[t]·ri to rows[t][from:] for eight rows in one pass over ri.
-func carry8(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
+// carry8Go adds e[t]·ri to rows[t][from:] for eight rows in one pass over
+// ri (carry8 is this, or its assembly form: linalg_amd64.go).
+func carry8Go(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
 	r0, r1, r2, r3 := rows[0][from:], rows[1][from:], rows[2][from:], rows[3][from:]
 	r4, r5, r6, r7 := rows[4][from:], rows[5][from:], rows[6][from:], rows[7][from:]
 	r0, r1, r2, r3 = r0[:len(ri)], r1[:len(ri)], r2[:len(ri)], r3[:len(ri)]

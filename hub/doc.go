@@ -23,5 +23,13 @@
 // whose recorded ETag (FILE.etag) still matches the hub's is used as is;
 // when the hub cannot be reached, a cached file is used with a warning.
 //
+// Snapshot fetches config.json, the weights — model.safetensors, or for a
+// sharded checkpoint model.safetensors.index.json and every shard it names
+// (each its own verified, resumable download; shard names must be plain
+// file names beside the index) — the optional preprocessor_config.json and
+// the tokenizer. A repository with only pytorch_model.bin gets an error
+// naming the fixes (a safetensors revision such as hf:OWNER/REPO@refs/pr/N,
+// or converting the pickle elsewhere): pickles are never unpickled here.
+//
 // Progress is drawn on stderr (Client.Progress).
 package hub

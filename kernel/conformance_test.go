@@ -167,6 +167,9 @@ var matShapes = []struct{ m, n, k int }{
 	{1, 1, 1}, {1, 8, 2}, {5, 8, 16}, {4, 7, 3}, {6, 9, 33}, {7, 13, 31},
 	{11, 24, 64}, {13, 17, 65}, {23, 41, 130}, {37, 70, 301},
 	{23, 9, 30001}, // long rows: the simd forms split M into several row blocks
+	// K a multiple of 4 (the 4-wide dot forms), M past the native row
+	// blocks (64) and tiles (4, 6, 8), an odd number of panels
+	{70, 40, 132}, {9, 24, 768},
 }
 
 // testMatrix fills m×k values: gaussian, with row 0 all zero when m > 2,

@@ -7,6 +7,12 @@ package kernel
 type Scratch struct {
 	Q     []int8
 	Scale []float32
+
+	// the native kernels' forms of the activations (native.go)
+	native []byte
+	q4at   []int8
+	q4sa   []float32
+	q4corr []int32
 }
 
 func (s *Scratch) grow(nq, ns int) {
@@ -27,6 +33,11 @@ func MatMulQ8(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) 
 		active.matMulQ8(dst, a, m, w, bias, s)
 		return
 	}
+	matMulQ8Go(dst, a, m, w, bias, s)
+}
+
+// matMulQ8Go is MatMulQ8 in pure Go.
+func matMulQ8Go(dst, a []float32, m int, w *PackedQ8, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
 	}

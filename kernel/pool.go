@@ -21,6 +21,13 @@ const (
 	opGELUErf
 	opSoftmax
 	opLayerNorm
+	opMatQ8Native
+	opMatF32Native
+	opAttentionNative
+	opGELUNative
+	opSoftmaxNative
+	opMatQ4Native
+	opMatQ4
 )
 
 // task is one unit range [lo, hi) of one kernel call.
@@ -34,6 +41,11 @@ type task struct {
 	wf                 *PackedF32
 	wq                 *PackedQ8
 	qa                 []int8
+	qb                 []byte
+	c32                []int32
+	w4                 *PackedQ4
+	s                  *Scratch
+	nk                 *nativeKernels // the native level of the *Native ops
 	m, n               int
 	att                attnArgs
 	eps                float32
@@ -104,6 +116,20 @@ func (t *task) run() {
 		geluErf(t.dst[t.lo:t.hi])
 	case opSoftmax:
 		softmaxRows(t.dst, t.lo, t.hi, t.n)
+	case opMatQ8Native:
+		t.nk.q8Panels(t.dst, t.qb, t.b, t.m, t.wq, t.bias, t.lo, t.hi)
+	case opMatF32Native:
+		t.nk.f32Panels(t.dst, t.a, t.m, t.wf, t.bias, t.lo, t.hi)
+	case opAttentionNative:
+		t.nk.attentionHeads(&t.att, t.lo, t.hi)
+	case opGELUNative:
+		t.nk.geluTanh(t.dst[t.lo:t.hi])
+	case opMatQ4Native:
+		t.nk.q4Rows(t.dst, t.m, t.w4, t.bias, t.qa, t.b, t.c32, t.lo, t.hi)
+	case opSoftmaxNative:
+		for r := t.lo; r < t.hi; r++ {
+			t.nk.softmaxRow(t.dst[r*t.n : (r+1)*t.n])
+		}
 	case opLayerNorm:
 		layerNormRows(t.dst, t.a, t.lo, t.hi, t.n, t.gamma, t.bias, t.eps)
 	}

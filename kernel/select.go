@@ -104,7 +104,7 @@ func selectKernels() kernelTable {
 }
 
 // hostForms returns the forms this host runs, best first: the js/wasm
-// simd128 forms (select_js.go) and the native ones (nativeForms).
+// simd128 forms (select_js.go) and the native ones (nativeForms, native.go).
 func hostForms() []kernelForm { return append(wasmForms(), nativeForms()...) }
 
 // KernelForms reports, for each kernel with an accelerated form, the name

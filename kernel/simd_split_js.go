@@ -65,8 +65,8 @@ var kminWork = defaultMinSplitWork
 const simdTile = 5
 
 // q4TmpBytes: matmul_q4's scratch per block (four outputs' f32 scales and
-// 4×32 unpacked weights).
-const q4TmpBytes = 144
+// 4×32 unpacked weights widened to int16).
+const q4TmpBytes = 272
 
 // simdBlockBytes bounds the activations one matmul call sweeps for every
 // weight panel: the kernels walk panels outside and 5-row tiles inside, so

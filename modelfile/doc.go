@@ -17,6 +17,10 @@
 //	                '0': it covers the tensor table, every other metadata
 //	                value, every tensor, the config and the tokenizer. The
 //	                value must appear once in the header, as a plain string.
+//	text            the text pipeline resolved from tokenizer_config.json
+//	                (tokenizer.TextConfig as JSON: lowercase, max_length,
+//	                pad, bos, eos, pad_left); absent in older files, which
+//	                use tokenizer.DefaultText
 //	q4_method       q4 files only: "rtn" (each weight rounded to its
 //	                nearest grid point, RoundQ4) or "gptq" (calibrated,
 //	                package gptq); the layout is the same, readers ignore it

@@ -37,6 +37,11 @@ const (
 	// chosen: "rtn" (RoundQ4) or "gptq" (package gptq's calibrated
 	// quantizer). Informational: readers need not look at it.
 	MetaQ4Method = "q4_method"
+	// MetaText is the text pipeline around the tokenizer (lowercasing,
+	// max length, pad/bos/eos tokens) that the converter resolved from the
+	// snapshot's tokenizer_config.json, as tokenizer.TextConfig's JSON.
+	// Files without it use tokenizer.DefaultText.
+	MetaText = "text"
 
 	// ConfigTensor and TokenizerTensor are the U8 tensors carrying the
 	// Hugging Face config.json and the tokenizer model, byte for byte.
@@ -73,6 +78,9 @@ type File struct {
 	// Version is the file's format_version: 2, or 1 for a file whose hash
 	// does not cover its header (tensor table and metadata).
 	Version int
+	// Text is the text metadata (MetaText): tokenizer.TextConfig JSON, ""
+	// in files written before it existed.
+	Text string
 	// Q4Method is the q4_method metadata of a q4 file ("rtn" or "gptq";
 	// "" for other schemes and for files that do not say).
 	Q4Method string
@@ -130,7 +138,7 @@ func openVersion(data []byte, st *safetensors.File, v int, verify bool) (*File, 
 	if v == 1 {
 		hashKey = MetaSHA256
 	}
-	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[hashKey], Q4Method: md[MetaQ4Method], Version: v,
+	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[hashKey], Q4Method: md[MetaQ4Method], Version: v, Text: md[MetaText],
 		floats: map[string][]float32{}, weights: map[string]*Weight{}}
 	if len(f.SHA256) != 64 || strings.Trim(f.SHA256, "0123456789abcdef") != "" {
 		return nil, fmt.Errorf("modelfile: metadata %s %q is not a lowercase hex SHA-256", hashKey, f.SHA256)

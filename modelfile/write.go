@@ -27,6 +27,9 @@ type Options struct {
 	// Q4Method names the 4-bit method for the file's metadata
 	// (MetaQ4Method); empty means "rtn" (RoundQ4).
 	Q4Method string
+	// Text is the resolved text pipeline (tokenizer.TextConfig's JSON),
+	// stored as MetaText; empty leaves it out.
+	Text string
 	// Preprocessor is stored as MetaPreprocessor when not empty (the
 	// converter's resolved preprocessor_config.json).
 	Preprocessor []byte
@@ -142,6 +145,9 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 		MetaScheme:     scheme,
 		MetaTokenizer:  tokenizerKind,
 		MetaFileSHA256: string(hashPlaceholder),
+	}
+	if opt.Text != "" {
+		meta[MetaText] = opt.Text
 	}
 	if len(opt.Preprocessor) > 0 {
 		meta[MetaPreprocessor] = string(opt.Preprocessor)

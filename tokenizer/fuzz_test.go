@@ -10,7 +10,8 @@ import (
 // Run with: go test -run XXX -fuzz=^FuzzEncode$ -fuzztime=60s -fuzzminimizetime=2s ./tokenizer/
 // (the default 60 s minimisation of every new input starves the run on a
 // 2-core machine). 60 s runs found no crash: FuzzLoadSentencePiece 1.27M
-// execs, FuzzLoadTokenizerJSON 716k, FuzzEncode 442k.
+// execs, FuzzLoadTokenizerJSON 716k, FuzzEncode 442k; the BPE targets on a
+// machine shared with other builds: FuzzLoadBPE 141k, FuzzEncodeBPE 162k.
 
 func FuzzLoadSentencePiece(f *testing.F) {
 	spm := testdata(f, "fixture-1000-spiece.model")
@@ -97,6 +98,74 @@ func FuzzEncode(f *testing.F) {
 			if _, err := tok.Decode(tok.EncodeRaw(s)); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// smallBPE is a small Gemma-layout tokenizer.json (byte fallback, fused
+// unk, added tokens, Lowercase + Replace, Split) for the BPE fuzz targets.
+const smallBPE = `{"added_tokens":[{"id":0,"content":"<pad>","special":true,"normalized":false},{"id":1,"content":"<eos>","special":true,"normalized":false},
+{"id":3,"content":"<unk>","special":true,"normalized":false},{"id":9,"content":"<mask>","special":false,"normalized":true,"rstrip":true}],
+"normalizer":{"type":"Sequence","normalizers":[{"type":"Lowercase"},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"}]},
+"pre_tokenizer":{"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false},
+"post_processor":{"type":"TemplateProcessing","single":[{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"<eos>","type_id":0}}]},
+"model":{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,"dropout":null,
+"vocab":{"<pad>":0,"<eos>":1,"<bos>":2,"<unk>":3,"a":4,"b":5,"ab":6,"\u2581":7,"\u2581ab":8,"<mask>":9,"<0xC3>":10,"<0xA9>":11,"\u2581a":12},
+"merges":[["a","b"],["\u2581","ab"],"\u2581 a"]}}`
+
+// FuzzLoadBPE: no tokenizer.json may panic or hang the BPE loader
+// (jsonscan.go's scanner, the merges, the added tokens) or its encoder.
+func FuzzLoadBPE(f *testing.F) {
+	f.Add([]byte(smallBPE))
+	f.Add([]byte(`{"model":{"type":"BPE","vocab":{"a":0},"merges":[]}}`))
+	f.Add([]byte(`{"model":{"type":"BPE","vocab":{"a\u00e9\ud83d\ude00":0,"\"":1},"merges":["a \""]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tok, err := LoadTokenizerJSON(b)
+		if err != nil {
+			return
+		}
+		for _, s := range []string{"ab ab <mask>  é", "ünï 🐱\xed\xa0\x80", "", "<eos><pad>AB"} {
+			ids := tok.Encode(s)
+			for _, id := range ids {
+				if id < 0 || int(id) >= tok.VocabSize() {
+					t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
+				}
+			}
+			tok.EncodeRaw(s)
+			tok.Decode(ids)
+			if _, err := tok.EncodeBatch([]string{s}, 8); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzEncodeBPE: any text, valid UTF-8 or not, encodes on the BPE path
+// with in-range ids and the eos last.
+func FuzzEncodeBPE(f *testing.F) {
+	for _, s := range []string{"ab ab", "<mask> ab", "\xed\xa0\x80", "ÉAB  ", "<eos>", "é\u2581ab"} {
+		f.Add(s)
+	}
+	tok, err := Load([]byte(smallBPE))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ids := tok.Encode(s)
+		if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
+			t.Fatalf("Encode(%q) = %v: no <eos>", s, ids)
+		}
+		for _, id := range ids {
+			if id < 0 || int(id) >= tok.VocabSize() {
+				t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
+			}
+		}
+		row, err := tok.EncodeBatch([]string{s}, 64)
+		if err != nil || len(row) != 64 {
+			t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
+		}
+		if _, err := tok.Decode(ids); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

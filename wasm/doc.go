@@ -10,6 +10,7 @@
 //	embedImagesRGBA(handle, [{rgba Uint8Array|Uint8ClampedArray, width, height}, ...]) -> Promise<{data Float32Array, dim}>
 //	embedImagesEncoded(handle, [Uint8Array, ...]) -> Promise<{data Float32Array, dim}>
 //	embedTexts(handle, [string, ...]) -> Promise<{data Float32Array, dim}>
+//	tokenize(handle, [string, ...]) -> Promise<[[id, ...], ...]> (the ids embedTexts uses)
 //	scores(handle, imageEmbeds Float32Array, textEmbeds Float32Array, dim) -> Promise<{logits Float32Array, probs Float32Array}>
 //	unload(handle) -> Promise<undefined>
 //

@@ -3,7 +3,7 @@ package main
 // bindingVersion changes whenever the JS-visible API of this package does;
 // web/worker.js checks it, so a stale siglip.wasm is caught with a clear
 // message instead of odd failures.
-const bindingVersion = 2
+const bindingVersion = 3
 
 // engine is what the binding needs from a loaded model. Its one
 // implementation (engine_siglip.go) wires the Go packages together; keeping
@@ -19,6 +19,9 @@ type engine interface {
 	EmbedImageEncoded(data []byte) ([]float32, error)
 	// EmbedTexts embeds each text (tokenised the SigLIP way).
 	EmbedTexts(texts []string) ([][]float32, error)
+	// Tokenize returns the input ids EmbedTexts feeds the model: row-major
+	// [len(texts), seq], the model file's stored text pipeline.
+	Tokenize(texts []string) (ids []int32, seq int, err error)
 	// Scores returns the logits and sigmoid probabilities of one image
 	// embedding against each text embedding.
 	Scores(image []float32, texts [][]float32) (logits, probs []float32, err error)

@@ -20,6 +20,7 @@ const textChunk = 16
 // the model, its tokenizer and a Plan with its preprocessing buffers. It is
 // used by one call at a time (the worker queues calls).
 type siglipEngine struct {
+	data   []byte // the model file (the GPU backend copies tensors from it: gpu.go)
 	file   *modelfile.File
 	m      *model.Model
 	tok    *tokenizer.Tokenizer
@@ -39,7 +40,7 @@ func openEngine(data []byte) (engine, error) {
 	}
 	cfg := m.Config
 	tokBytes, tokKind := f.Tokenizer()
-	tok, err := tokenizer.Load(tokBytes)
+	tok, err := tokenizer.LoadWithText(tokBytes, f.Text) // the text pipeline stored by the converter
 	if err != nil {
 		return nil, fmt.Errorf("model file: tokenizer (%s): %w", tokKind, err)
 	}
@@ -56,10 +57,10 @@ func openEngine(data []byte) (engine, error) {
 	kernel.WarmUp() // V8 tiers the kernels up now, so the first image is not slower than the second
 	v := cfg.VisionConfig
 	e := &siglipEngine{
-		file: f, m: m, tok: tok, plan: plan,
+		data: data, file: f, m: m, tok: tok, plan: plan,
 		pre:    imageproc.NewPreprocessor(proc),
 		pixels: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize),
-		seq:    cfg.TextConfig.MaxPositionEmbeddings,
+		seq:    tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings),
 		info: modelInfo{
 			ImageSize:     v.ImageSize,
 			EmbedDim:      cfg.EmbedDim(),
@@ -101,6 +102,11 @@ func (e *siglipEngine) EmbedImageEncoded(data []byte) ([]float32, error) {
 		return nil, err
 	}
 	return e.embedRGB(imageproc.ToRGB(img))
+}
+
+func (e *siglipEngine) Tokenize(texts []string) ([]int32, int, error) {
+	ids, err := e.tok.EncodeBatch(texts, e.seq)
+	return ids, e.seq, err
 }
 
 func (e *siglipEngine) EmbedTexts(texts []string) ([][]float32, error) {

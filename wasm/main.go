@@ -12,6 +12,9 @@ func main() {
 	for name, fn := range b.functions() {
 		api.Set(name, js.FuncOf(fn))
 	}
+	for name, fn := range b.gpuFunctions() { // web/webgpu's inputs (gpu.go)
+		api.Set(name, js.FuncOf(fn))
+	}
 	api.Set("version", bindingVersion)
 	api.Set("limits", js.ValueOf(limits())) // imageproc's and tokenizer's limits, for JS to check before sending
 	js.Global().Set("siglipGo", api)

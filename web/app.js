@@ -2,7 +2,7 @@
 // worker. Models are kept in the Cache API (offline on the next visit),
 // search embeddings in IndexedDB. No inline scripts, no eval, no requests
 // outside this origin.
-import { SigLIP, formatPrompt, fetchModelBytes } from './siglip.js';
+import { SigLIP, formatPrompt, DOWNLOAD_FAILED } from './siglip.js';
 
 const $ = (id) => document.getElementById(id);
 const MODEL_CACHE = 'siglip-models-v1';
@@ -93,18 +93,27 @@ function setModelPill(kind, name, detail) {
   $('model-detail').textContent = detail || '';
 }
 
-async function readCached(res, name) {
-  const total = Number(res.headers.get('content-length')) || 0;
-  setProgress('load', 0, `Reading ${name} from this device…`);
-  const bytes = await fetchModelBytes(res, {
-    onProgress: ({ loaded }) => total && setProgress('load', loaded / total),
+// countingResponse passes a download through unchanged, reporting its
+// progress: the file streams to the Cache API without being held in memory.
+function countingResponse(res, onBytes) {
+  if (!res.body) return res;
+  let loaded = 0;
+  const counter = new TransformStream({
+    transform(chunk, ctl) { loaded += chunk.length; onBytes(loaded); ctl.enqueue(chunk); },
   });
-  return bytes;
+  const headers = { 'content-type': 'application/octet-stream' };
+  for (const k of ['content-length', 'last-modified', 'etag']) {
+    const v = res.headers.get(k);
+    if (v && !(k === 'content-length' && res.headers.get('content-encoding'))) headers[k] = v;
+  }
+  return new Response(res.body.pipeThrough(counter), { headers });
 }
 
 /**
  * Loads a model from a URL (string) or a local File. On failure the model in
- * use (if any) stays in use.
+ * use (if any) stays in use. The file is never held whole in the page: a
+ * download streams into the Cache API, and the model streams from there (or
+ * from the File) into the worker's Go heap, so the tab holds it once.
  */
 function loadModel(source) {
   const run = (async () => {
@@ -117,45 +126,58 @@ function loadModel(source) {
     $('load-numbers').textContent = '';
     const cache = await openModelCache();
     let fromCache = false;
-    let bytes;
+    let stored = false; // put into the cache by this call
     let hit = null;
-    let validators = {};
     try {
       hit = cache && await cache.match(key);
+      let input;
       if (hit) {
         fromCache = true;
-        bytes = await readCached(hit, name);
+        input = hit;
       } else if (typeof source === 'string') {
         let res;
         try {
           res = await fetch(source);
         } catch (err) {
-          throw new Error(`cannot download the model from ${source}: ${errText(err)}`);
+          throw new Error(`${DOWNLOAD_FAILED} ${source}: ${errText(err)}`);
         }
-        if (!res.ok) throw new Error(`cannot download the model from ${source}: HTTP ${res.status}`);
-        validators = { 'last-modified': res.headers.get('last-modified'), etag: res.headers.get('etag') };
-        bytes = await fetchModelBytes(res, {
-          onProgress: ({ loaded, total }) => {
-            setProgress('load', total ? loaded / total : null, `Downloading ${name}…`);
-            $('load-numbers').textContent = total ? `${mb(loaded)} of ${mb(total)}` : mb(loaded);
-          },
+        if (!res.ok) throw new Error(`${DOWNLOAD_FAILED} ${source}: HTTP ${res.status}`);
+        const total = Number(res.headers.get('content-length')) || 0;
+        const counted = countingResponse(res, (loaded) => {
+          setProgress('load', total ? loaded / total : null, `Downloading ${name}…`);
+          $('load-numbers').textContent = total ? `${mb(loaded)} of ${mb(total)}` : mb(loaded);
         });
+        if (cache) {
+          try {
+            await cache.put(key, counted);
+            stored = true;
+            input = await cache.match(key);
+          } catch (err) {
+            showInfo(`The model works, but could not be kept for offline use (${errText(err)}).`);
+          }
+        }
+        // No Cache API (or it failed): the download itself streams in.
+        input ??= cache && !stored ? await fetch(source) : counted;
       } else {
-        setProgress('load', null, `Reading ${name}…`);
-        bytes = new Uint8Array(await source.arrayBuffer());
-      }
-      setProgress('load', null, `Preparing ${name} (${mb(bytes.length)})…`);
-      $('load-numbers').textContent = '';
-      const model = await SigLIP.load(bytes);
-      if (cache && !fromCache) {
-        try {
-          const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
-          for (const [k, v] of Object.entries(validators)) if (v) headers[k] = v;
-          await cache.put(key, new Response(bytes, { headers }));
-        } catch (err) {
-          showInfo(`The model works, but could not be kept for offline use (${errText(err)}).`);
+        input = source;
+        if (cache) {
+          try {
+            await cache.put(key, new Response(source, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(source.size) } }));
+            stored = true;
+          } catch (err) {
+            showInfo(`The model works, but could not be kept for offline use (${errText(err)}).`);
+          }
         }
       }
+      const size = input.size ?? (Number(input.headers?.get('content-length')) || 0);
+      setProgress('load', null, `${fromCache ? 'Reading' : 'Preparing'} ${name}${size ? ` (${mb(size)})` : ''}…`);
+      $('load-numbers').textContent = '';
+      const model = await SigLIP.load(input, {
+        onProgress: ({ loaded, total, phase }) => {
+          if (phase === 'download' && total) setProgress('load', loaded / total);
+          else if (phase === 'load') setProgress('load', null, `Preparing ${name} (${mb(loaded)})…`);
+        },
+      });
       state.model?.dispose();
       state.model = model;
       state.modelKey = key;
@@ -163,14 +185,14 @@ function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      state.modelDetail = `${mb(bytes.length)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''}${info.threads > 1 ? ` · ${info.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      state.modelDetail = `${mb(info.bytes)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''}${info.threads > 1 ? ` · ${info.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
       setModelPill('ready', info.name || name, state.modelDetail);
       onModelChanged();
       if (fromCache && typeof source === 'string') revalidate(key, hit, name);
       return model;
     } catch (err) {
-      if (fromCache) {
-        // A damaged (or now incompatible) cache entry must not stick forever.
+      if (fromCache || stored) {
+        // A damaged (or now incompatible) file must not stick in the cache.
         await cache.delete(key).catch(() => {});
       }
       showError(`Could not load the model “${name}”: ${errText(err)}${prev ? ` — still using ${prev[1]}.` : ''}`);

@@ -82,6 +82,10 @@ export declare const DEFAULT_TEMPLATE: string;
 export declare function formatPrompt(template: string, label: string): string;
 
 /** Reads model bytes from a URL, a path (Node), a Response, a Blob or a buffer. */
+/** The start of the message a failed model download rejects with ("cannot download the model from"). */
+export declare const DOWNLOAD_FAILED: string;
+
+/** Reads model bytes whole (SigLIP.load itself streams, and does not need this). */
 export declare function fetchModelBytes(
   source: string | URL | Response | Blob | ArrayBuffer | ArrayBufferView,
   options?: LoadOptions,
@@ -104,9 +108,18 @@ export declare class SigLIP {
     options?: { template?: string; onProgress?: (done: number, total: number) => void },
   ): Promise<Classification[]>;
 
+  /** The RGB the model sees for an image (alpha dropped, as PIL's convert("RGB")). */
+  decodeImage(image: ImageInput): Promise<{ rgb: Uint8Array; width: number; height: number }>;
+
+  /** An encoded image's header only; rejects, without decoding, what the model would refuse. */
+  imageInfo(image: Blob | Uint8Array | ArrayBuffer): Promise<{ format: string; width: number; height: number }>;
+
   /** The image's L2-normalised embedding. */
   embedImage(image: ImageInput): Promise<Float32Array>;
   embedImages(images: ImageInput[], options?: { onProgress?: (done: number, total: number) => void }): Promise<Float32Array[]>;
+
+  /** The input ids the model embeds for each text (rows padded to the model's text length). */
+  tokenize(texts: string[]): Promise<number[][]>;
 
   /** L2-normalised text embeddings (cached per model). */
   embedText(text: string): Promise<Float32Array>;

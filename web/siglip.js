@@ -92,31 +92,135 @@ async function openChannel(mode) {
 
 // ---------- model bytes ----------
 
-async function readAllWithProgress(res, onProgress) {
-  const total = Number(res.headers.get('content-length')) || 0;
-  if (!res.body || !onProgress) {
-    const buf = new Uint8Array(await res.arrayBuffer());
-    onProgress?.({ loaded: buf.length, total: buf.length || total, phase: 'download' });
-    return buf;
+// A model file reaches the Go heap in pieces of PIECE bytes, each copied
+// into its place in the one buffer Go allocated for the whole file: the
+// file is never held whole in JS as well (a second copy would double the
+// tab's memory for a 600 MB model), and the caller's buffer is only read.
+const PIECE = 4 << 20;
+
+async function* piecesOfBytes(bytes) {
+  for (let o = 0; o < bytes.length; o += PIECE) {
+    // A copy (transferred to the worker): Buffer#slice would be a view.
+    yield new Uint8Array(bytes.subarray(o, Math.min(o + PIECE, bytes.length)));
   }
-  const reader = res.body.getReader();
-  const chunks = [];
-  let loaded = 0;
-  onProgress({ loaded: 0, total, phase: 'download' });
+}
+
+async function* piecesOfBlob(blob) {
+  for (let o = 0; o < blob.size; o += PIECE) {
+    yield new Uint8Array(await blob.slice(o, Math.min(o + PIECE, blob.size)).arrayBuffer());
+  }
+}
+
+// piecesOfStream coalesces a byte stream's (small) chunks into pieces.
+async function* piecesOfStream(stream) {
+  const reader = stream.getReader();
+  let piece = new Uint8Array(PIECE);
+  let n = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress({ loaded, total, phase: 'download' });
+    for (let o = 0; o < value.length;) {
+      const k = Math.min(PIECE - n, value.length - o);
+      piece.set(value.subarray(o, o + k), n);
+      n += k;
+      o += k;
+      if (n === PIECE) { yield piece; piece = new Uint8Array(PIECE); n = 0; }
+    }
   }
+  if (n) yield piece.subarray(0, n);
+}
+
+async function* piecesOfFile(path) {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const buf = new Uint8Array(PIECE);
+      const { bytesRead } = await fh.read(buf, 0, PIECE, null);
+      if (!bytesRead) break;
+      yield bytesRead === PIECE ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+// The body's length when the response says it; not when it was sent
+// compressed (content-length is then the compressed size).
+function declaredLength(res) {
+  if (res.headers.get('content-encoding')) return 0;
+  return Number(res.headers.get('content-length')) || 0;
+}
+
+async function fetchOrExplain(url, { signal, fetch: fetchFn } = {}) {
+  let res;
+  try {
+    res = await (fetchFn ?? fetch)(url, { signal });
+  } catch (err) {
+    throw new Error(`${DOWNLOAD_FAILED} ${url}: ${err.message}`);
+  }
+  if (!res.ok) throw new Error(`${DOWNLOAD_FAILED} ${url}: HTTP ${res.status}`);
+  return res;
+}
+
+/** The start of the error a failed model download rejects with. */
+export const DOWNLOAD_FAILED = 'cannot download the model from';
+
+// modelSource → {size (0: unknown until the end), pieces}: what load()
+// streams into the worker, from a URL, a path (Node), a Response, a Blob
+// or bytes.
+async function modelSource(source, options = {}) {
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    if (isDetached(source instanceof ArrayBuffer ? source : source.buffer)) {
+      throw new TypeError('SigLIP.load: the model bytes are in a detached ArrayBuffer (transferred to a worker or another call): pass a buffer that is still readable');
+    }
+    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source)
+      : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    return { size: bytes.length, pieces: piecesOfBytes(bytes) };
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { size: source.size, pieces: piecesOfBlob(source) };
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (!source.ok) throw new Error(`model download failed: HTTP ${source.status}`);
+    if (source.bodyUsed) throw new TypeError('SigLIP.load: the Response body has been read already');
+    if (!source.body) return { size: 0, pieces: piecesOfBytes(new Uint8Array(await source.arrayBuffer())) };
+    return { size: declaredLength(source), pieces: piecesOfStream(source.body) };
+  }
+  if (typeof source === 'string' || source instanceof URL) {
+    const s = String(source);
+    if (isNode && !/^https?:/i.test(s)) {
+      const path = s.startsWith('file:') ? new URL(s) : s;
+      const { stat } = await import('node:fs/promises');
+      let st;
+      try { st = await stat(path); } catch (err) { throw new Error(`cannot read the model file ${s}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`); }
+      if (!st.isFile()) throw new Error(`cannot read the model file ${s}: not a regular file`);
+      return { size: st.size, pieces: piecesOfFile(path) };
+    }
+    return modelSource(await fetchOrExplain(s, options), options);
+  }
+  throw new TypeError('SigLIP.load: give a URL, a path, a Response, a Blob or the model bytes');
+}
+
+async function readAllWithProgress(res, onProgress) {
+  const total = declaredLength(res);
+  const chunks = [];
+  let loaded = 0;
+  onProgress?.({ loaded: 0, total, phase: 'download' });
+  for await (const piece of piecesOfStream(res.body)) {
+    chunks.push(piece);
+    loaded += piece.length;
+    onProgress?.({ loaded, total, phase: 'download' });
+  }
+  if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(loaded);
   let o = 0;
   for (const c of chunks) { out.set(c, o); o += c.length; }
   return out;
 }
 
-/** Reads model bytes from a URL, path (Node), Response, Blob or buffer. */
+/**
+ * Reads model bytes from a URL, path (Node), Response, Blob or buffer, whole
+ * (SigLIP.load does not need this: it streams the file into the worker).
+ */
 export async function fetchModelBytes(source, { onProgress, signal, fetch: fetchFn } = {}) {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
@@ -129,6 +233,7 @@ export async function fetchModelBytes(source, { onProgress, signal, fetch: fetch
   }
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (!source.ok) throw new Error(`model download failed: HTTP ${source.status}`);
+    if (!source.body) return new Uint8Array(await source.arrayBuffer());
     return readAllWithProgress(source, onProgress);
   }
   if (typeof source === 'string' || source instanceof URL) {
@@ -138,50 +243,77 @@ export async function fetchModelBytes(source, { onProgress, signal, fetch: fetch
       const path = s.startsWith('file:') ? new URL(s) : s;
       return new Uint8Array(await readFile(path));
     }
-    let res;
-    try {
-      res = await (fetchFn ?? fetch)(s, { signal });
-    } catch (err) {
-      throw new Error(`cannot download the model from ${s}: ${err.message}`);
-    }
-    if (!res.ok) throw new Error(`cannot download the model from ${s}: HTTP ${res.status}`);
-    return readAllWithProgress(res, onProgress);
+    return readAllWithProgress(await fetchOrExplain(s, { signal, fetch: fetchFn }), onProgress);
   }
   throw new TypeError('SigLIP.load: give a URL, a path, a Response, a Blob or the model bytes');
 }
 
 // ---------- images ----------
 
+// isDetached: the buffer was transferred away (its bytes are gone).
+function isDetached(buffer) {
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try { new Uint8Array(buffer, 0, 0); return false; } catch { return true; }
+}
+
+// ownBytes copies the bytes of a buffer or view (the copy is transferred to
+// the worker, so the caller's stays usable); what names it in errors.
+function ownBytes(src, what) {
+  const buffer = src instanceof ArrayBuffer ? src : src.buffer;
+  if (isDetached(buffer)) throw new TypeError(`${what} is in a detached ArrayBuffer (transferred to a worker or another call): pass a buffer that is still readable`);
+  const view = src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  return new Uint8Array(view); // a copy, also of a Node Buffer
+}
+
+// bitmapOf makes an ImageBitmap of a decoded image, with the API's own
+// message for what the DOM would report as a bare InvalidStateError.
+async function bitmapOf(source, what, width, height) {
+  if (!(width > 0 && height > 0)) throw new Error(`${what} is ${width}×${height} pixels: nothing to embed (is it drawn/loaded yet?)`);
+  try {
+    return await createImageBitmap(source);
+  } catch (err) {
+    throw new Error(`cannot read ${what}: ${err?.message ?? err}`);
+  }
+}
+
 async function toImageInput(image) {
   if (image == null) throw new TypeError('no image given');
-  if (image instanceof ArrayBuffer) return { msg: { kind: 'encoded', bytes: new Uint8Array(image.slice(0)) }, transfer: [] };
-  if (ArrayBuffer.isView(image) && !(image instanceof Uint8ClampedArray)) {
-    const bytes = new Uint8Array(image.buffer, image.byteOffset, image.byteLength).slice();
+  if (image instanceof ArrayBuffer || (ArrayBuffer.isView(image) && !(image instanceof Uint8ClampedArray))) {
+    const bytes = ownBytes(image, 'the image');
+    if (!bytes.length) throw new Error('the image is empty (0 bytes)');
     return { msg: { kind: 'encoded', bytes }, transfer: [bytes.buffer] };
   }
   if (typeof Blob !== 'undefined' && image instanceof Blob) {
-    const bytes = new Uint8Array(await image.arrayBuffer());
+    let bytes;
+    try {
+      bytes = new Uint8Array(await image.arrayBuffer());
+    } catch (err) {
+      throw new Error(`cannot read the image file${image.name ? ` “${image.name}”` : ''}: ${err?.message ?? err}`);
+    }
+    if (!bytes.length) throw new Error(`the image${image.name ? ` “${image.name}”` : ''} is empty (0 bytes)`);
     return { msg: { kind: 'encoded', bytes }, transfer: [bytes.buffer] };
   }
   // ImageData, or anything shaped like it ({data, width, height}: RGBA bytes).
   if (image.data && typeof image.width === 'number' && typeof image.height === 'number') {
-    const rgba = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength).slice();
+    if (!ArrayBuffer.isView(image.data)) throw new TypeError('the image\'s data must be RGBA bytes (a Uint8ClampedArray or Uint8Array)');
+    const rgba = ownBytes(image.data, 'the image\'s RGBA data');
     return { msg: { kind: 'rgba', rgba, width: image.width, height: image.height }, transfer: [rgba.buffer] };
   }
   if (typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) {
     // A clone, so the caller's bitmap stays usable.
-    const bitmap = await createImageBitmap(image);
+    const bitmap = await bitmapOf(image, 'the ImageBitmap (closed?)', image.width, image.height);
     return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
   }
   if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement) {
-    if (!image.complete) await image.decode();
-    if (!image.naturalWidth) throw new Error('the <img> element holds no decoded image');
-    const bitmap = await createImageBitmap(image);
+    if (!image.complete) {
+      try { await image.decode(); } catch (err) { throw new Error(`the <img> element's image could not be decoded (${image.src ? 'broken or not an image' : 'it has no src'}): ${err?.message ?? err}`); }
+    }
+    const bitmap = await bitmapOf(image, 'the <img> element', image.naturalWidth, image.naturalHeight);
     return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
   }
   if ((typeof HTMLCanvasElement !== 'undefined' && image instanceof HTMLCanvasElement) ||
       (typeof OffscreenCanvas !== 'undefined' && image instanceof OffscreenCanvas)) {
-    const bitmap = await createImageBitmap(image);
+    const bitmap = await bitmapOf(image, 'the canvas', image.width, image.height);
     return { msg: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
   }
   throw new TypeError('image must be an HTMLImageElement, ImageBitmap, ImageData, canvas, Blob, or the bytes of an encoded image');
@@ -219,20 +351,35 @@ export class SigLIP {
    * 1 = single-threaded). More than one needs a cross-origin-isolated page
    * (COOP/COEP headers); otherwise it runs on one thread. info.threads says
    * what it got.
+   * options.backend: 'auto' (default: WebGPU where an adapter exists and a
+   * short calibration says it is faster), 'webgpu' or 'wasm'. info.backend
+   * says which runs the towers, info.backendReason why, info.calibration
+   * the timings 'auto' compared.
    */
   static async load(source, options = {}) {
     const { onProgress } = options;
-    const bytes = await fetchModelBytes(source, options);
-    onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'load' });
+    const { size, pieces } = await modelSource(source, options);
     const ch = await openChannel(options.worker ?? 'worker');
+    let loader = 0;
     try {
-      // Copy: the caller's buffer must stay usable, and the copy is
-      // transferred (moved, not cloned) into the worker.
-      const own = bytes.slice();
-      const { handle, info } = await ch.call('load', { bytes: own, threads: options.threads }, [own.buffer]);
-      onProgress?.({ loaded: bytes.length, total: bytes.length, phase: 'ready' });
+      // The worker copies each piece into the buffer Go allocated for the
+      // file (size 0: unknown, Go gathers the pieces); one piece in flight
+      // at a time, so JS never holds more than a piece or two.
+      ({ loader } = await ch.call('loadBegin', { size, threads: options.threads }));
+      let loaded = 0;
+      onProgress?.({ loaded, total: size, phase: 'download' });
+      for await (const piece of pieces) {
+        await ch.call('loadPiece', { loader, bytes: piece }, [piece.buffer]);
+        loaded += piece.length;
+        onProgress?.({ loaded, total: size, phase: 'download' });
+      }
+      onProgress?.({ loaded, total: loaded, phase: 'load' });
+      const { handle, info } = await ch.call('load', { loader, backend: options.backend ?? 'auto', gpuOptions: options.gpuOptions });
+      onProgress?.({ loaded, total: loaded, phase: 'ready' });
       return new SigLIP(ch, handle, info);
     } catch (err) {
+      // In-process (Node) the Go module outlives this call: free the buffer.
+      if (loader) await ch.call('loadAbort', { loader }).catch(() => {});
       ch.terminate();
       throw err;
     }
@@ -248,9 +395,12 @@ export class SigLIP {
     this.stats = { textCacheHits: 0, textCacheMisses: 0 };
   }
 
-  _call(op, args, transfer) {
-    if (!this._ch) return Promise.reject(new Error('this model has been disposed'));
-    return this._ch.call(op, { handle: this._handle, ...args }, transfer);
+  async _call(op, args, transfer) {
+    if (!this._ch) throw new Error('this model has been disposed');
+    const r = await this._ch.call(op, { handle: this._handle, ...args }, transfer);
+    // The worker's WebGPU backend fell back to wasm (webgpu/backend.mjs).
+    if (r?.backendInfo) this.info = Object.freeze({ ...this.info, ...r.backendInfo });
+    return r;
   }
 
   /** Embeds one image; returns its L2-normalised embedding. */
@@ -289,6 +439,17 @@ export class SigLIP {
       onProgress?.(out.length, images.length);
     }
     return out;
+  }
+
+  /**
+   * The input ids the model embeds for each text (its tokenizer and the
+   * text pipeline stored in the model file): an array of rows of ids, each
+   * padded to the model's text length. For checking against a reference
+   * tokenizer; embedText does not need it.
+   */
+  async tokenize(texts) {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('tokenize takes an array of strings');
+    return this._call('tokenize', { texts });
   }
 
   /**

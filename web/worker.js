@@ -7,18 +7,22 @@
 // Protocol (one request at a time per model is enough; requests queue):
 //   → {id, op, ...args}
 //   ← {id, ok: true, result} | {id, ok: false, error: "message"}
-// ops: load {bytes} → {handle, info}; unload {handle};
+// ops: loadBegin {size, threads} → {loader}; loadPiece {loader, bytes} (in
+//      order; Go copies each into the file's one buffer); loadAbort {loader};
+//      load {loader} → {handle, info}; unload {handle};
 //      embedImages {handle, images: [{kind:'encoded', bytes} | {kind:'rgba', rgba, width, height}
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
 //      embedTexts {handle, texts} → {data, dim};
+//      tokenize {handle, texts} → [[id, ...], ...] (the ids embedTexts uses);
 //      decodeImage {image} → {rgb, width, height} (the RGB the engine sees);
 //      imageHeader {bytes} → {format, width, height} (checked against the limits);
 //      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
 // info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
+import * as gpuBackend from './webgpu/backend.mjs';
 
 // Must equal bindingVersion in wasm/engine.go.
-const BINDING_VERSION = 2;
+const BINDING_VERSION = 3;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node &&
   typeof WorkerGlobalScope === 'undefined';
@@ -234,18 +238,30 @@ export function createHost() {
   }
 
   async function run(msg) {
-    const { api, runtime } = await ensure(msg.threads);
+    const { api: goApi, runtime } = await ensure(msg.threads);
+    const api = gpuBackend.wrap(goApi); // models on 'webgpu' run their towers there (webgpu/)
     switch (msg.op) {
+      case 'loadBegin': return { loader: await api.loadBegin(msg.size) };
+      case 'loadPiece': return api.loadPiece(msg.loader, msg.bytes);
+      case 'loadAbort': return api.loadAbort(msg.loader);
       case 'load': {
-        const handle = await api.load(msg.bytes);
+        const handle = await api.load(msg.loader);
         const info = await api.info(handle);
-        return { handle, info: { ...info, ...runtime } };
+        let be;
+        try {
+          be = await gpuBackend.attach(api, handle, msg.backend, { ...msg.gpuOptions, fileBytes: info.bytes });
+        } catch (err) {
+          await api.unload(handle);
+          throw err;
+        }
+        return { handle, info: { ...info, ...runtime, ...be } };
       }
-      case 'unload': return api.unload(msg.handle);
+      case 'unload': gpuBackend.detach(msg.handle); return api.unload(msg.handle);
       case 'embedImages': return embedImages(api, msg.handle, msg.images);
       case 'decodeImage': return decodeImage(api, msg.image);
       case 'imageHeader': return api.imageHeader(msg.bytes);
       case 'embedTexts': return api.embedTexts(msg.handle, msg.texts);
+      case 'tokenize': return api.tokenize(msg.handle, msg.texts);
       case 'scores': return api.scores(msg.handle, msg.images, msg.texts, msg.dim);
       default: throw new Error(`unknown op ${msg.op}`);
     }
@@ -253,7 +269,7 @@ export function createHost() {
 
   return {
     handle(msg) {
-      const p = queue.then(() => run(msg));
+      const p = queue.then(() => run(msg)).then((r) => gpuBackend.note(msg.handle, r));
       queue = p.catch(() => {});
       return p;
     },

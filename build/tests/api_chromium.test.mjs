@@ -202,6 +202,50 @@ test("JPEG pixels from the JS API in Chromium equal PIL's (the browser's own dec
   assert.deepEqual(pageErrors, []);
 });
 
+test("DOM and TypeError failures become the API's own errors (0×0 canvas, closed bitmap, broken <img>, detached buffers)", { timeout: 120000 }, async (t) => {
+  if (made.skip) { t.skip(made.skip); return; }
+  if (!fs.existsSync(chromiumPath)) { t.skip(`${chromiumPath} is not installed`); return; }
+  const r = await page.evaluate(async ({ dir }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    const msg = (p) => p.then(() => 'no error', (e) => `${e.constructor.name}: ${e.message}`);
+    try {
+      const out = {};
+      out.canvas = await msg(model.embedImage(Object.assign(document.createElement('canvas'), { width: 0, height: 0 })));
+      out.offscreen = await msg(model.embedImage(new OffscreenCanvas(0, 5)));
+      const bmp = await createImageBitmap(new ImageData(2, 2));
+      bmp.close();
+      out.closedBitmap = await msg(model.embedImage(bmp));
+      const img = new Image();
+      img.src = 'data:image/png;base64,bm90IGFuIGltYWdl';
+      out.brokenImg = await msg(model.embedImage(img));
+      const ab = new Uint8Array(100).buffer;
+      structuredClone(ab, { transfer: [ab] });
+      out.detachedImage = await msg(model.embedImage(ab));
+      out.detachedModel = await msg(SigLIP.load(ab));
+      const idata = new ImageData(2, 2);
+      structuredClone(idata.data.buffer, { transfer: [idata.data.buffer] });
+      out.detachedImageData = await msg(model.embedImage(idata));
+      return out;
+    } finally {
+      model.dispose();
+    }
+  }, { dir: `/web/dist/${fixturesName}` });
+  t.diagnostic(JSON.stringify(r));
+  const raw = /InvalidStateError|DOMException|Cannot perform|is not a function|undefined|\[object/;
+  for (const [k, v] of Object.entries(r)) {
+    assert.notEqual(v, 'no error', `${k} was accepted`);
+    assert.doesNotMatch(v, raw, `${k}: ${v}`);
+  }
+  assert.match(r.canvas, /canvas is 0×0 pixels/);
+  assert.match(r.offscreen, /canvas is 0×5 pixels/);
+  assert.match(r.closedBitmap, /ImageBitmap \(closed\?\) is 0×0/);
+  assert.match(r.brokenImg, /<img> element's image could not be decoded/);
+  assert.match(r.detachedImage, /detached ArrayBuffer/);
+  assert.match(r.detachedModel, /detached ArrayBuffer/);
+  assert.match(r.detachedImageData, /detached ArrayBuffer/);
+});
+
 test('every request the page made stayed on its own origin', (t) => {
   if (!page) { t.skip('no page was opened'); return; }
   assert.ok(requests.some((u) => u.endsWith('/tiny-f32.siglip')), 'the model was not fetched by the page');

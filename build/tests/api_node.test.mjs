@@ -37,6 +37,47 @@ for (const worker of ['inprocess', 'worker']) {
   });
 }
 
+const demoModel = path.join(root, 'web/models/demo-q8.siglip');
+for (const worker of ['inprocess', 'worker']) {
+  test(`load (${worker}): the caller's Buffer stays whole; buffers, views, Blobs and paths load; detached buffers get a clear error`, async () => {
+    const b = fs.readFileSync(demoModel);
+    const sum = (u8) => u8.reduce((a, v, i) => (a + v * ((i % 251) + 1)) % 1000000007, 0);
+    const before = sum(b);
+    for (let i = 0; i < 2; i++) {
+      const m = await SigLIP.load(b, { worker });
+      assert.equal(m.info.bytes, b.length);
+      m.dispose();
+    }
+    assert.equal(b.length, fs.statSync(demoModel).size, 'load emptied the caller\'s Buffer');
+    assert.equal(sum(b), before, 'load changed the caller\'s bytes');
+    // A view at an offset into a larger buffer, an ArrayBuffer, a Blob, a
+    // path: the same file, the same hash.
+    const big = new Uint8Array(b.length + 100);
+    big.set(b, 37);
+    const shas = [];
+    for (const src of [big.subarray(37, 37 + b.length), new Uint8Array(b).buffer, new Blob([b]), demoModel]) {
+      const m = await SigLIP.load(src, { worker });
+      shas.push(m.info.sha256);
+      m.dispose();
+    }
+    assert.equal(new Set(shas).size, 1, `different files: ${shas}`);
+    const gone = new Uint8Array(b).buffer;
+    structuredClone(gone, { transfer: [gone] });
+    await assert.rejects(SigLIP.load(gone, { worker }), /detached ArrayBuffer/);
+    // An image in a detached buffer, a non-image object: the API's errors.
+    const m = await SigLIP.load(b, { worker });
+    try {
+      const img = new Uint8Array(fs.readFileSync(path.join(root, 'web/samples', fs.readdirSync(path.join(root, 'web/samples'))[0]))).buffer;
+      structuredClone(img, { transfer: [img] });
+      await assert.rejects(m.embedImage(img), /image.*detached ArrayBuffer/);
+      await assert.rejects(m.embedImage({ width: 2, height: 2 }), /image must be/);
+      await assert.rejects(m.embedImage({ data: new Uint8Array(4), width: 0, height: 0 }), (e) => /0×0|empty|positive/.test(e.message) && !notAJsSlip.test(e.message));
+    } finally {
+      m.dispose();
+    }
+  });
+}
+
 test('formatPrompt fills every {} and rejects templates without one', () => {
   assert.equal(formatPrompt('This is a photo of {}.', 'a cat'), 'This is a photo of a cat.');
   assert.equal(formatPrompt('{} or {}', 'x'), 'x or x');

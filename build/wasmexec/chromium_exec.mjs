@@ -6,7 +6,9 @@
 //
 // Serves the binary, Go's wasm_exec.js and web/kernels/ from 127.0.0.1,
 // forwards the program's output, and exits with its exit code.
-// CHROMIUM overrides /usr/bin/chromium; SIGLIP_SIMD=off withholds the kernels.
+// CHROMIUM overrides /usr/bin/chromium; SIGLIP_SIMD=off withholds the kernels,
+// SIGLIP_RELAXED=off the relaxed-SIMD module; SIGLIP_JS_FLAGS are V8 flags
+// (e.g. the CPU profiles of go run ./build bench -cpu: --no-enable-avx-vnni …).
 // The page has no file system (wasm_exec.js's browser stubs): tests that
 // read files fail here and belong under go_js_wasm_exec (Node).
 import { execFileSync } from 'node:child_process';
@@ -31,9 +33,9 @@ const page = `<!doctype html><meta charset="utf-8"><script src="/wasm_exec.js"><
 import { instantiateWithKernels } from '/web/kernels/loader.mjs';
 const go = new Go();
 go.argv = ${JSON.stringify([path.basename(binary), ...goArgs])};
-go.env = ${JSON.stringify({ SIGLIP_SIMD: process.env.SIGLIP_SIMD || '', HOME: '/', TMPDIR: '/tmp' })};
+go.env = ${JSON.stringify({ SIGLIP_SIMD: process.env.SIGLIP_SIMD || '', SIGLIP_RELAXED: process.env.SIGLIP_RELAXED || '', HOME: '/', TMPDIR: '/tmp' })};
 go.exit = (code) => window.goExit(code);
-const options = go.env.SIGLIP_SIMD === 'off' ? { kernels: null } : {};
+const options = go.env.SIGLIP_SIMD === 'off' ? { kernels: null } : go.env.SIGLIP_RELAXED === 'off' ? { relaxed: null } : {};
 try {
   const { instance, relaxed } = await instantiateWithKernels(fetch('/program.wasm'), go, options);
   console.log('[chromium_exec] ' + navigator.userAgent.match(/Chrome\\/[\\d.]+/)[0] + (relaxed ? ', relaxed SIMD' : ''));
@@ -64,7 +66,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 
 const require = createRequire(path.join(root, 'build', 'package.json'));
 const { chromium } = require('playwright-core');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', ...(process.env.SIGLIP_JS_FLAGS ? [`--js-flags=${process.env.SIGLIP_JS_FLAGS}`] : [])] });
 let code = 1;
 try {
   const tab = await browser.newPage();

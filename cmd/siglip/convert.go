@@ -15,7 +15,6 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
-	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
 func init() {
@@ -82,22 +81,19 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %v", dir, err)
 	}
-	weights, err := os.ReadFile(filepath.Join(dir, "model.safetensors"))
-	if err != nil {
-		if _, serr := os.Stat(filepath.Join(dir, "model.safetensors.index.json")); serr == nil {
-			return 0, "", fmt.Errorf("%s: sharded checkpoints (model.safetensors.index.json) are not supported; SigLIP base and large ship one model.safetensors", dir)
-		}
-		return 0, "", fmt.Errorf("%s: %v", dir, err)
-	}
 	tok, kind, err := readTokenizer(dir)
 	if err != nil {
 		return 0, "", err
 	}
-	st, err := safetensors.Parse(weights)
-	if err != nil {
-		return 0, "", fmt.Errorf("%s/model.safetensors: %v", dir, err)
+	if opt.Text, err = textPipeline(dir, tok, cfg); err != nil { // convert_text.go
+		return 0, "", err
 	}
-	src := modelfile.FromSafetensors(st)
+	ck, err := openCheckpoint(dir)
+	if err != nil {
+		return 0, "", err
+	}
+	defer ck.Close()
+	var src modelfile.Source = ck
 	if opt.Preprocessor, err = snapshotPreprocessor(dir, cfg); err != nil {
 		return 0, "", err
 	}

@@ -19,14 +19,11 @@ func init() {
 // embedOut is where embed writes its JSON (a variable for tests).
 var embedOut io.Writer = os.Stdout
 
-// Chunk sizes: embed runs the model on at most this many inputs at once,
-// so its memory is the model plus one chunk's activations whatever the
-// number of inputs (one 16-text chunk of SigLIP-base is 16×64 tokens ×
-// 768 floats a buffer; an image chunk of 4 at 384² about 60 MB).
-const (
-	textChunk  = 16
-	imageChunk = 4
-)
+// imageChunk is how many images embed runs at once (texts go textChunk at
+// a time, classify_model.go's constant for every verb), so its memory is
+// the model plus one chunk's activations whatever the number of inputs
+// (an image chunk of 4 at 384² is about 60 MB of SigLIP-base activations).
+const imageChunk = 4
 
 type multiFlag []string
 

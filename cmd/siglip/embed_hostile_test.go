@@ -17,7 +17,6 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/internal/npy"
 )
 
-var demoModel = filepath.Join("..", "..", "web", "models", "demo-q8.siglip")
 
 // TestEmbedHostileNPY: issue 14 row 3. Before, these panicked (makeslice,
 // inside npyio), ran out of memory, or exited 0 with 1000 identical
@@ -68,7 +67,7 @@ func TestEmbedHostileNPY(t *testing.T) {
 	}
 	for i, c := range cases {
 		p := put(fmt.Sprintf("case%d.npy", i), c.b)
-		err := runEmbed([]string{"--model", demoModel, c.flag, p})
+		err := runEmbed([]string{"--model", demoModel(t), c.flag, p})
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("case %d (%s): error %v\nwant one naming %s and containing %q", i, c.flag, err, p, c.want)
 		}
@@ -77,10 +76,10 @@ func TestEmbedHostileNPY(t *testing.T) {
 
 // TestEmbedBoundedMemory: issue 14 row 4. embed used to build one plan
 // for all its inputs (10,000 labels: 3.6 GB on the demo model); it now
-// works in chunks, so the peak heap for 64 texts is that of 16.
+// works in chunks, so the peak heap for 64 texts is that of 16 (both within one or two textChunk batches).
 func TestEmbedBoundedMemory(t *testing.T) {
 	peak := func(n int) uint64 {
-		args := []string{"--model", demoModel}
+		args := []string{"--model", demoModel(t)}
 		for i := range n {
 			args = append(args, "--text", fmt.Sprintf("label number %d", i))
 		}
@@ -159,7 +158,7 @@ func TestBoundedReads(t *testing.T) {
 	var b bytes.Buffer
 	embedOut = &b
 	defer func() { embedOut = os.Stdout }()
-	if err := runEmbed([]string{"--model", demoModel, "--text", strings.Repeat("x", 5000)}); err == nil || !strings.Contains(err.Error(), "--text 1 is 5000 bytes long; at most 4096") {
+	if err := runEmbed([]string{"--model", demoModel(t), "--text", strings.Repeat("x", 5000)}); err == nil || !strings.Contains(err.Error(), "--text 1 is 5000 bytes long; at most 4096") {
 		t.Errorf("an overlong --text: %v", err)
 	}
 }

@@ -195,7 +195,7 @@ func textArgBatches(texts []string, tokPath, modelPath string, m loaded) (textBa
 	if err != nil {
 		return textBatches{}, err
 	}
-	seq, pos := m.Config.TextConfig.MaxPositionEmbeddings, 0
+	seq, pos := t.SeqLen(m.Config.TextConfig.MaxPositionEmbeddings), 0
 	next := func(k int) ([]int32, error) {
 		ids, err := t.EncodeBatch(texts[pos:pos+k], seq)
 		pos += k
@@ -206,7 +206,7 @@ func textArgBatches(texts []string, tokPath, modelPath string, m loaded) (textBa
 
 func loadTokenizer(tokPath, modelPath string, m loaded) (*tokenizer.Tokenizer, error) {
 	if tokPath == "" && m.tokenizer != nil {
-		t, err := tokenizer.Load(m.tokenizer)
+		t, err := tokenizer.LoadWithText(m.tokenizer, m.text)
 		if err != nil {
 			return nil, fmt.Errorf("%s: tokenizer inside the model file: %v", modelPath, err)
 		}

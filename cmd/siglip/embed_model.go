@@ -16,6 +16,7 @@ import (
 type loaded struct {
 	*model.Model
 	tokenizer []byte // nil unless the model came from a model file
+	text      string // the model file's stored text pipeline (modelfile.MetaText), "" if none
 }
 
 // isModelFile reports whether path is one of our single-file models (as
@@ -41,7 +42,7 @@ func loadModelFile(path string) (loaded, error) {
 	}
 	tok, _ := f.Tokenizer()
 	modelFilePreprocessors[path] = f.Preprocessor() // read by imageProcessing (processing.go)
-	return loaded{m, tok}, nil
+	return loaded{m, tok, f.Text}, nil
 }
 
 // loadModel loads --model (a snapshot directory, a model.safetensors file

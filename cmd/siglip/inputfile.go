@@ -8,9 +8,9 @@ import (
 
 // Upper bounds on what the command line reads into memory, by kind of
 // file, so a device (/dev/zero), a pipe or a wrong path never reads until
-// memory runs out. "-" means stdin wherever a file is read with readInput.
+// memory runs out (images: maxImageFileBytes, classify_model.go). "-"
+// means stdin wherever a file is read with readInput.
 const (
-	maxImageFileBytes = 256 << 20 // an encoded image; imageproc's pixel limits apply after
 	maxModelFileBytes = 16 << 30  // a model file or checkpoint (SigLIP so400m f32 is 3.5 GB)
 	maxSideFileBytes  = 256 << 20 // config.json, spiece.model, tokenizer.json
 )

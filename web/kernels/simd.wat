@@ -10,40 +10,7 @@
 (module
   (import "env" "mem" (memory 1))
 
-  ;; ---------------------------------------------------------------- helpers
-
-  ;; $ld4p loads min(cnt,4) f32 lanes from p, zero-filling the rest, so the
-  ;; last, partial panel never reads past the end of a slice.
-  (func $ld4p (param $p i32) (param $cnt i32) (result v128)
-    (local $v v128)
-    (if (i32.ge_s (local.get $cnt) (i32.const 4))
-      (then (return (v128.load (local.get $p)))))
-    (local.set $v (v128.const i32x4 0 0 0 0))
-    (if (i32.le_s (local.get $cnt) (i32.const 0)) (then (return (local.get $v))))
-    (local.set $v (f32x4.replace_lane 0 (local.get $v) (f32.load (local.get $p))))
-    (if (i32.le_s (local.get $cnt) (i32.const 1)) (then (return (local.get $v))))
-    (local.set $v (f32x4.replace_lane 1 (local.get $v) (f32.load offset=4 (local.get $p))))
-    (if (i32.le_s (local.get $cnt) (i32.const 2)) (then (return (local.get $v))))
-    (f32x4.replace_lane 2 (local.get $v) (f32.load offset=8 (local.get $p))))
-
-  ;; $st4p stores min(cnt,4) lanes of v at p.
-  (func $st4p (param $p i32) (param $v v128) (param $cnt i32)
-    (if (i32.ge_s (local.get $cnt) (i32.const 4))
-      (then (v128.store (local.get $p) (local.get $v)) (return)))
-    (if (i32.le_s (local.get $cnt) (i32.const 0)) (then (return)))
-    (f32.store (local.get $p) (f32x4.extract_lane 0 (local.get $v)))
-    (if (i32.le_s (local.get $cnt) (i32.const 1)) (then (return)))
-    (f32.store offset=4 (local.get $p) (f32x4.extract_lane 1 (local.get $v)))
-    (if (i32.le_s (local.get $cnt) (i32.const 2)) (then (return)))
-    (f32.store offset=8 (local.get $p) (f32x4.extract_lane 2 (local.get $v))))
-
-  ;; $bias8 returns the bias lanes of a panel, or -0.0 (the additive
-  ;; identity for every float, -0 included) when there is no bias (b = 0),
-  ;; so "no bias" stays bit-identical to Go's "skip the add".
-  (func $bias4 (param $b i32) (param $cnt i32) (result v128)
-    (if (i32.eqz (local.get $b))
-      (then (return (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
-    (call $ld4p (local.get $b) (local.get $cnt)))
+  ;; @include gemm_f32.wat.in
 
   ;; (pmin/pmax clamp: one minps/maxps each, where min/max need a NaN- and
   ;; -0-exact sequence; a NaN lane stays NaN either way.)
@@ -367,144 +334,6 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $panels))))
 
-  ;; -------------------------------------------------- f32 matrix products
-
-  ;; $f32_out: y = acc*scale + bias for one output row of a panel.
-  (func $f32_out (param $dp i32) (param $lo v128) (param $hi v128) (param $s v128)
-                 (param $blo v128) (param $bhi v128) (param $cnt i32)
-    (call $st4p (local.get $dp) (f32x4.add (f32x4.mul (local.get $lo) (local.get $s)) (local.get $blo)) (local.get $cnt))
-    (call $st4p (i32.add (local.get $dp) (i32.const 16))
-      (f32x4.add (f32x4.mul (local.get $hi) (local.get $s)) (local.get $bhi)) (i32.sub (local.get $cnt) (i32.const 4))))
-
-  ;; gemm_f32(dst, a, b, m, n, k, lda, ldbk, ldbp, ldc, scale, bias, bpad):
-  ;;   dst[i][j] = scale · Σ_k a[i][k]·B(k, j) + bias[j]
-  ;; with B(k, j) at b + ((j/8)·ldbp + k·ldbk + j%8)·4 — which covers both
-  ;; a PackedF32 (ldbk = 8, ldbp = 8K, bpad = 1: panels zero-padded) and a
-  ;; row-major B[k][n] (ldbk = ldb, ldbp = 8, bpad = 0). Strides are in
-  ;; floats. When bpad = 0 the last partial panel goes to the scalar tail,
-  ;; so nothing past column n is read. bias = 0 means none.
-  (func $gemm_f32 (export "gemm_f32")
-    (param $dst i32) (param $a i32) (param $b i32) (param $m i32) (param $n i32) (param $k i32)
-    (param $lda i32) (param $ldbk i32) (param $ldbp i32) (param $ldc i32)
-    (param $scale f32) (param $bias i32) (param $bpad i32)
-    (local $p i32) (local $np i32) (local $n0 i32) (local $cnt i32) (local $bp0 i32) (local $bp i32)
-    (local $i0 i32) (local $rs i32) (local $last i32) (local $off i32) (local $end i32) (local $dp i32)
-    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $a4 i32)
-    (local $s v128) (local $blo v128) (local $bhi v128)
-    (local $w0 v128) (local $w1 v128) (local $x v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128)
-    (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
-    (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
-    (local.set $s (f32x4.splat (local.get $scale)))
-    (local.set $np (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
-    (local.set $rs (i32.shl (local.get $lda) (i32.const 2)))
-    (local.set $ldbk (i32.shl (local.get $ldbk) (i32.const 2)))
-    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
-    (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rs))))
-    (block $pdone (loop $panels
-      (br_if $pdone (i32.ge_s (local.get $p) (local.get $np)))
-      (local.set $n0 (i32.shl (local.get $p) (i32.const 3)))
-      (local.set $cnt (i32.sub (local.get $n) (local.get $n0)))
-      (local.set $bp0 (i32.add (local.get $b) (i32.shl (i32.mul (local.get $p) (local.get $ldbp)) (i32.const 2))))
-      (if (i32.and (i32.lt_s (local.get $cnt) (i32.const 8)) (i32.eqz (local.get $bpad))) (then
-        (call $gemm_tail (i32.add (local.get $dst) (i32.shl (local.get $n0) (i32.const 2))) (local.get $a) (local.get $bp0)
-          (local.get $m) (local.get $cnt) (local.get $k) (local.get $lda) (local.get $ldbk) (local.get $ldc) (local.get $scale)
-          (select (i32.add (local.get $bias) (i32.shl (local.get $n0) (i32.const 2))) (i32.const 0) (local.get $bias)))
-        (br $pdone)))
-      (local.set $blo (call $bias4 (select (i32.add (local.get $bias) (i32.shl (local.get $n0) (i32.const 2))) (i32.const 0) (local.get $bias))
-                                   (local.get $cnt)))
-      (local.set $bhi (call $bias4 (select (i32.add (local.get $bias) (i32.shl (i32.add (local.get $n0) (i32.const 4)) (i32.const 2))) (i32.const 0) (local.get $bias))
-                                   (i32.sub (local.get $cnt) (i32.const 4))))
-      (local.set $i0 (i32.const 0))
-      (block $rdone (loop $rows
-        (br_if $rdone (i32.ge_s (local.get $i0) (local.get $m)))
-        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i0) (local.get $rs))))
-        (local.set $a1 (i32.add (local.get $a0) (local.get $rs)))
-        (if (i32.gt_u (local.get $a1) (local.get $last)) (then (local.set $a1 (local.get $last))))
-        (local.set $a2 (i32.add (local.get $a1) (local.get $rs)))
-        (if (i32.gt_u (local.get $a2) (local.get $last)) (then (local.set $a2 (local.get $last))))
-        (local.set $a3 (i32.add (local.get $a2) (local.get $rs)))
-        (if (i32.gt_u (local.get $a3) (local.get $last)) (then (local.set $a3 (local.get $last))))
-        (local.set $a4 (i32.add (local.get $a3) (local.get $rs)))
-        (if (i32.gt_u (local.get $a4) (local.get $last)) (then (local.set $a4 (local.get $last))))
-        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
-        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
-        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
-        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
-        (local.set $c40 (v128.const i32x4 0 0 0 0)) (local.set $c41 (v128.const i32x4 0 0 0 0))
-        (local.set $bp (local.get $bp0))
-        (local.set $off (i32.const 0))
-        (block $kdone (loop $kl
-          (br_if $kdone (i32.ge_u (local.get $off) (local.get $end)))
-          (local.set $w0 (v128.load (local.get $bp)))
-          (local.set $w1 (v128.load offset=16 (local.get $bp)))
-          (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $off))))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $w0) (local.get $x))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $w1) (local.get $x))))
-          (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $off))))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $w0) (local.get $x))))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $w1) (local.get $x))))
-          (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $off))))
-          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $w0) (local.get $x))))
-          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $w1) (local.get $x))))
-          (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $off))))
-          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $w0) (local.get $x))))
-          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $w1) (local.get $x))))
-          (local.set $x (v128.load32_splat (i32.add (local.get $a4) (local.get $off))))
-          (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $w0) (local.get $x))))
-          (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $w1) (local.get $x))))
-          (local.set $bp (i32.add (local.get $bp) (local.get $ldbk)))
-          (local.set $off (i32.add (local.get $off) (i32.const 4)))
-          (br $kl)))
-        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $n0)) (i32.const 2))))
-        (call $f32_out (local.get $dp) (local.get $c00) (local.get $c01) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))
-        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 1)) (local.get $m)) (then
-          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
-          (call $f32_out (local.get $dp) (local.get $c10) (local.get $c11) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
-        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 2)) (local.get $m)) (then
-          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
-          (call $f32_out (local.get $dp) (local.get $c20) (local.get $c21) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
-        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 3)) (local.get $m)) (then
-          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
-          (call $f32_out (local.get $dp) (local.get $c30) (local.get $c31) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
-        (if (i32.lt_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m)) (then
-          (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ldc) (i32.const 2))))
-          (call $f32_out (local.get $dp) (local.get $c40) (local.get $c41) (local.get $s) (local.get $blo) (local.get $bhi) (local.get $cnt))))
-        (local.set $i0 (i32.add (local.get $i0) (i32.const 5)))
-        (br $rows)))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $panels))))
-
-  ;; $gemm_tail: scalar product for the last, partial panel of a row-major
-  ;; B (cnt < 8 columns starting at b). ldbk is in bytes here.
-  (func $gemm_tail (param $dst i32) (param $a i32) (param $b i32) (param $m i32) (param $cnt i32) (param $k i32)
-                   (param $lda i32) (param $ldbk i32) (param $ldc i32) (param $scale f32) (param $bias i32)
-    (local $i i32) (local $j i32) (local $kk i32) (local $acc f32) (local $ap i32) (local $bp i32) (local $y f32)
-    (block $idone (loop $il
-      (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
-      (local.set $j (i32.const 0))
-      (block $jdone (loop $jl
-        (br_if $jdone (i32.ge_s (local.get $j) (local.get $cnt)))
-        (local.set $acc (f32.const 0))
-        (local.set $ap (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
-        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-        (local.set $kk (i32.const 0))
-        (block $kdone (loop $kl
-          (br_if $kdone (i32.ge_s (local.get $kk) (local.get $k)))
-          (local.set $acc (f32.add (local.get $acc) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
-          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-          (local.set $bp (i32.add (local.get $bp) (local.get $ldbk)))
-          (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-          (br $kl)))
-        (local.set $y (f32.mul (local.get $acc) (local.get $scale)))
-        (if (local.get $bias) (then
-          (local.set $y (f32.add (local.get $y) (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
-        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))
-          (local.get $y))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $jl)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $il))))
 
   ;; transpose(dst, src, rows, cols, lds, ldd): dst[c][r] = src[r][c]
   ;; (strides in floats). Q·Kᵀ is computed as gemm_f32 over Kᵀ, transposed
@@ -810,14 +639,15 @@
   ;;        (the order of the weights' low and high nibbles); m rows of nb·32
   ;;   sa   their f32 block scales [m][nb]
   ;;   w    the packed nibbles [n][nb][16], sc the f16 block scales [n][nb]
-  ;;   bias f32 [n], or 0 for none; tmp nb·144 bytes of scratch (a call
+  ;;   bias f32 [n], or 0 for none; tmp nb·272 bytes of scratch (a call
   ;;        split over kernel threads gives each part its own:
   ;;        kernel/simd_js.go)
   ;; n must be a multiple of 4. For each 4 outputs, tmp first receives per
-  ;; block their 4 scales as f32 and their weights unpacked to int8 (low
-  ;; nibbles − 8, high nibbles − 8); then every row runs through the blocks:
-  ;; per output, the 32 products (|q·Q| ≤ 127·8, four of them summed in an
-  ;; i16 lane stay ≤ 4064) reduce to an i32x4, the four outputs' i32x4 are
+  ;; block their 4 scales as f32 and their weights unpacked and widened to
+  ;; int16 (low nibbles − 8, high nibbles − 8: 4×32 i16, so that every row
+  ;; reuses the widening); then every row runs through the blocks: its 32
+  ;; activations widened once, per output four i32x4.dot_i16x8_s (pmaddwd;
+  ;; exact, |q·Q| ≤ 127·8) reduce to an i32x4, the four outputs' i32x4 are
   ;; transposed into one [acc0 acc1 acc2 acc3], and
   ;; y = y + float32(acc)·float32(sa·sw), lane-wise in the reference's order.
   (func (export "matmul_q4")
@@ -825,7 +655,7 @@
     (param $w i32) (param $sc i32) (param $bias i32) (param $n i32) (param $nb i32) (param $tmp i32)
     (local $n0 i32) (local $b i32) (local $j i32) (local $r i32) (local $idx i32)
     (local $t i32) (local $p i32) (local $qp i32) (local $sp i32) (local $dp i32) (local $rowb i32)
-    (local $wv v128) (local $ae v128) (local $ao v128) (local $y v128) (local $bv v128)
+    (local $wv v128) (local $ae v128) (local $ah v128) (local $ao v128) (local $oh v128) (local $y v128) (local $bv v128)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (if (i32.le_s (local.get $m) (i32.const 0)) (then (return)))
     (local.set $rowb (i32.shl (local.get $nb) (i32.const 5)))
@@ -843,16 +673,18 @@
           (f32.store (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 2)))
             (call $half (i32.load16_u (i32.add (local.get $sc) (i32.shl (local.get $idx) (i32.const 1))))))
           (local.set $wv (v128.load (i32.add (local.get $w) (i32.shl (local.get $idx) (i32.const 4)))))
-          (local.set $p (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 5))))
-          (v128.store offset=16 (local.get $p)
-            (i8x16.sub (v128.and (local.get $wv) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
-          (v128.store offset=32 (local.get $p)
-            (i8x16.sub (i8x16.shr_u (local.get $wv) (i32.const 4))
-                       (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $p (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 6))))
+          (local.set $v0 (i8x16.sub (v128.and (local.get $wv) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                                    (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $v1 (i8x16.sub (i8x16.shr_u (local.get $wv) (i32.const 4))
+                                    (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (v128.store offset=16 (local.get $p) (i16x8.extend_low_i8x16_s (local.get $v0)))
+          (v128.store offset=32 (local.get $p) (i16x8.extend_high_i8x16_s (local.get $v0)))
+          (v128.store offset=48 (local.get $p) (i16x8.extend_low_i8x16_s (local.get $v1)))
+          (v128.store offset=64 (local.get $p) (i16x8.extend_high_i8x16_s (local.get $v1)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $jl)))
-        (local.set $t (i32.add (local.get $t) (i32.const 144)))
+        (local.set $t (i32.add (local.get $t) (i32.const 272)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $pl)))
       ;; -0.0 is the additive identity (keeps a -0.0 sum's sign), as no bias
@@ -871,32 +703,32 @@
         (local.set $p (local.get $qp))
         (block $bdone (loop $bl
           (br_if $bdone (i32.ge_s (local.get $b) (local.get $nb)))
-          (local.set $ae (v128.load (local.get $p)))
-          (local.set $ao (v128.load offset=16 (local.get $p)))
-          (local.set $v0 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=16 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=32 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v1 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=48 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=64 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v2 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=80 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=96 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
-          (local.set $v3 (i32x4.extadd_pairwise_i16x8_s
-            (i16x8.add
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=112 (local.get $t))) (local.get $ae))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ae)))
-              (i16x8.add (i16x8.extmul_low_i8x16_s (local.tee $wv (v128.load offset=128 (local.get $t))) (local.get $ao))
-                         (i16x8.extmul_high_i8x16_s (local.get $wv) (local.get $ao))))))
+          (local.set $wv (v128.load (local.get $p)))
+          (local.set $ae (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (local.set $ah (i16x8.extend_high_i8x16_s (local.get $wv)))
+          (local.set $wv (v128.load offset=16 (local.get $p)))
+          (local.set $ao (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (local.set $oh (i16x8.extend_high_i8x16_s (local.get $wv)))
+          (local.set $v0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=32 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=48 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=64 (local.get $t)) (local.get $oh)))))
+          (local.set $v1 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=80 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=96 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=112 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=128 (local.get $t)) (local.get $oh)))))
+          (local.set $v2 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=144 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=160 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=176 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=192 (local.get $t)) (local.get $oh)))))
+          (local.set $v3 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=208 (local.get $t)) (local.get $ae))
+                       (i32x4.dot_i16x8_s (v128.load offset=224 (local.get $t)) (local.get $ah)))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=240 (local.get $t)) (local.get $ao))
+                       (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $t)) (local.get $oh)))))
           ;; [a0 b0 a1 b1] + [a2 b2 a3 b3], likewise c, d; then the halves
           (local.set $v0 (i32x4.add
             (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1))
@@ -911,7 +743,7 @@
             (f32x4.mul (f32x4.convert_i32x4_s (local.get $v0))
                        (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $sp) (i32.shl (local.get $b) (i32.const 2)))))
                                   (v128.load (local.get $t))))))
-          (local.set $t (i32.add (local.get $t) (i32.const 144)))
+          (local.set $t (i32.add (local.get $t) (i32.const 272)))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $b (i32.add (local.get $b) (i32.const 1)))
           (br $bl)))

@@ -1,0 +1,240 @@
+// The WebGPU backend (web/webgpu/) in headless Chromium on SwiftShader (a
+// software Vulkan GPU; flags below): the tiny model's goldens from
+// transformers through backend 'webgpu'; the base-256 architecture cut to
+// 2 layers per tower as a q8 file against our wasm path on the same file
+// and against the f32 model on the same formula weights (our native Go
+// engine: transformers cannot run the cut, see lib/cut2.mjs); 'auto'
+// without an adapter picks wasm; a device lost in the middle of classify
+// still answers, on wasm.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
+import { startServe } from './lib/serve.mjs';
+import { makeCut2 } from './lib/cut2.mjs';
+
+const require = createRequire(path.join(root, 'build/package.json'));
+const { chromium } = require('playwright-core');
+
+const chromiumPath = '/usr/bin/chromium';
+export const swiftshaderArgs = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
+const baseArgs = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const meta = JSON.parse(fs.readFileSync(path.join(root, 'testdata/tiny/golden_meta.json'), 'utf8'));
+const imageNames = meta.images.slice(0, 2);
+const fixturesName = `test-webgpu-${process.pid}`;
+const fixtures = path.join(root, 'web/dist', fixturesName);
+const dir = `/web/dist/${fixturesName}`;
+
+let tmp, made, cut, server, origin, ctx, page, noGPU;
+const pageErrors = [];
+const consoleLines = [];
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'siglip-webgpu-'));
+  made = makeTinyModelFile(tmp);
+  if (made.skip || !fs.existsSync(chromiumPath)) return;
+  execFileSync('go', ['run', './build', 'wasm'], { cwd: root, stdio: 'inherit' });
+  fs.mkdirSync(fixtures, { recursive: true });
+  fs.copyFileSync(made.file, path.join(fixtures, 'tiny-f32.siglip'));
+  cut = makeCut2(tmp);
+  fs.copyFileSync(cut.file, path.join(fixtures, 'cut2-q8.siglip'));
+  for (const name of imageNames) fs.copyFileSync(path.join(root, 'testdata/images', name), path.join(fixtures, name));
+  fs.writeFileSync(path.join(fixtures, 'blank.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>siglip webgpu test</title>\n');
+  ({ server, origin } = await startServe(tmp, ['-no-build'], 60000));
+  ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: chromiumPath, headless: true, args: [...baseArgs, ...swiftshaderArgs],
+  });
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  page.on('console', (m) => { consoleLines.push(`${m.type()}: ${m.text()}`); if (m.type() === 'error') pageErrors.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  await page.goto(`${origin}${dir}/blank.html`);
+});
+
+after(async () => {
+  await ctx?.close();
+  await noGPU?.close();
+  server?.kill();
+  fs.rmSync(fixtures, { recursive: true, force: true });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const skipReason = () => made?.skip ?? (!fs.existsSync(chromiumPath) ? `${chromiumPath} is not installed` : null);
+
+const maxDiff = (rows, golden, dim) => {
+  let m = 0;
+  rows.forEach((r, i) => {
+    assert.equal(r.length, dim);
+    r.forEach((v, j) => { m = Math.max(m, Math.abs(v - golden.data[i * dim + j])); });
+  });
+  return m;
+};
+
+const cosine = (a, b) => {
+  let d = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { d += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+  return d / Math.sqrt(na * nb);
+};
+
+test('tiny model through backend webgpu: transformers fp64 goldens (SwiftShader)', { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const g = readNPZ(path.join(root, 'testdata/tiny/golden.npz'));
+  const r = await page.evaluate(async ({ dir, texts, images }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'webgpu' });
+    try {
+      const arr = (a) => Array.from(a);
+      const text = (await model.embedText(texts)).map(arr);
+      const image = [];
+      for (const name of images) image.push(arr(await model.embedImage(new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer()))));
+      const { logits } = await model.scores(image.map((x) => new Float32Array(x)), text.map((x) => new Float32Array(x)));
+      return { info: JSON.parse(JSON.stringify(model.info)), text, image, logits: arr(logits) };
+    } finally {
+      model.dispose();
+    }
+  }, { dir, texts: meta.texts, images: imageNames });
+  const gi = r.info.gpu;
+  t.diagnostic(`adapter ${JSON.stringify(gi.adapter)}; ${gi.uploadedBytes} bytes uploaded of a ${gi.fileBytes}-byte file; kernels compiled in ${gi.compileMs} ms`);
+  assert.equal(r.info.backend, 'webgpu');
+  const dText = maxDiff(r.text, g['fp64/text_embeds'], 64);
+  const dImg = maxDiff(r.image, g['fp64/image_embeds'], 64);
+  let dLogits = 0;
+  r.logits.forEach((v, k) => { dLogits = Math.max(dLogits, Math.abs(v - g['fp64/logits_per_image'].data[k])); });
+  t.diagnostic(`max |webgpu - fp64|: text_embeds ${dText.toExponential(2)}, image_embeds ${dImg.toExponential(2)}, logits ${dLogits.toExponential(2)}`);
+  assert.ok(dText < 1e-5, `text_embeds differ by ${dText}`);
+  assert.ok(dImg < 1e-5, `image_embeds differ by ${dImg}`);
+  assert.ok(dLogits < 1e-4, `logits differ by ${dLogits}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('base-256 cut to 2 layers, q8 file: webgpu vs our wasm path and vs the f32 model (SwiftShader)', { timeout: 240000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const r = await page.evaluate(async ({ dir, texts, images }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const arr = (a) => Array.from(a);
+    const run = async (backend) => {
+      const model = await SigLIP.load(`${dir}/cut2-q8.siglip`, { backend });
+      try {
+        const t0 = performance.now();
+        const text = (await model.embedText(texts)).map(arr);
+        const t1 = performance.now();
+        const image = [];
+        for (const name of images) image.push(arr(await model.embedImage(new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer()))));
+        const t2 = performance.now();
+        return { info: JSON.parse(JSON.stringify(model.info)), text, image, textMs: t1 - t0, imageMs: (t2 - t1) / images.length };
+      } finally {
+        model.dispose();
+      }
+    };
+    return { gpu: await run('webgpu'), wasm: await run('wasm') };
+  }, { dir, texts: meta.texts.slice(0, 2), images: imageNames.slice(0, 1) });
+  assert.equal(r.gpu.info.backend, 'webgpu');
+  assert.equal(r.wasm.info.backend, 'wasm');
+  const gi = r.gpu.info.gpu;
+  t.diagnostic(`cut2 q8: ${gi.uploadedBytes} bytes uploaded of a ${gi.fileBytes}-byte file; kernels compiled in ${gi.compileMs} ms; ` +
+    `webgpu ${r.gpu.imageMs.toFixed(0)} ms/image, ${r.gpu.textMs.toFixed(0)} ms/${r.gpu.text.length} texts; wasm ${r.wasm.imageMs.toFixed(0)} ms/image, ${r.wasm.textMs.toFixed(0)} ms/${r.wasm.text.length} texts`);
+  const each = (a, b) => a.map((x, i) => cosine(x, b[i]));
+  const vsWasm = Math.min(...each(r.gpu.text, r.wasm.text), ...each(r.gpu.image, r.wasm.image));
+  const vsF32 = Math.min(...each(r.gpu.text, cut.ref.texts), ...each(r.gpu.image, cut.ref.images));
+  const wasmVsF32 = Math.min(...each(r.wasm.text, cut.ref.texts), ...each(r.wasm.image, cut.ref.images));
+  t.diagnostic(`least embedding cosine: webgpu vs wasm ${vsWasm.toFixed(6)}, webgpu vs the f32 model ${vsF32.toFixed(6)}, wasm vs the f32 model ${wasmVsF32.toFixed(6)}`);
+  assert.ok(vsF32 >= 0.9995, `webgpu vs the f32 model: cosine ${vsF32}`);
+  // The wasm kernels quantize activations to int8 (kernel.RefMatMulQ8);
+  // the GPU dequantizes the weights and computes in f32. What separates
+  // the two is wasm's own activation rounding (wasm vs the f32 model
+  // ≈ 0.99976 here), so the GPU must be at least as close to the f32 model
+  // as wasm is, and within that distance of wasm: the issue's 0.9999
+  // against wasm is not reachable by a more accurate path (see the report
+  // of issue 17).
+  assert.ok(1 - vsF32 <= 1 - wasmVsF32, `webgpu (${vsF32}) is farther from the f32 model than wasm (${wasmVsF32})`);
+  assert.ok(vsWasm >= 0.9998, `webgpu vs wasm: cosine ${vsWasm}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a device lost in the middle of classify: the call is retried on wasm and answers right', { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const labels = ['red square', 'blue circle', 'green triangle'];
+  const r = await page.evaluate(async ({ dir, labels, image }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const bytes = new Uint8Array(await (await fetch(`${dir}/${image}`)).arrayBuffer());
+    const ref = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'wasm' });
+    const want = await ref.classify(bytes, labels);
+    ref.dispose();
+    // The text batch is the first forward pass submitted: the device is
+    // destroyed right after it, while classify waits for the texts.
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'webgpu', gpuOptions: { testLoseDeviceAfterSubmits: 1 } });
+    try {
+      const before = model.info.backend;
+      const got = await model.classify(bytes, labels);
+      const again = await model.classify(bytes, ['yellow star', ...labels]);
+      return { before, after: model.info.backend, reason: model.info.backendReason, want, got, again };
+    } finally {
+      model.dispose();
+    }
+  }, { dir, labels, image: imageNames[0] });
+  t.diagnostic(`backend ${r.before} → ${r.after} (${r.reason})`);
+  assert.equal(r.before, 'webgpu');
+  assert.equal(r.after, 'wasm');
+  assert.match(r.reason, /lost|GPU error/);
+  assert.deepEqual(r.got.map((x) => x.label), r.want.map((x) => x.label));
+  r.got.forEach((x, i) => assert.ok(Math.abs(x.logit - r.want[i].logit) < 1e-4, `${x.label}: logit ${x.logit} vs ${r.want[i].logit}`));
+  assert.equal(r.again.length, 4);
+  assert.ok(consoleLines.some((l) => /siglip: the WebGPU (device was lost|backend failed)/.test(l)), 'no console note about the device loss');
+});
+
+test("'auto' without a WebGPU adapter picks wasm", { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  // A second browser with the GPU disabled and no SwiftShader WebGPU.
+  noGPU = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseArgs, '--disable-gpu'] });
+  const p = await noGPU.newPage();
+  await p.goto(`${origin}${dir}/blank.html`);
+  const r = await p.evaluate(async ({ dir }) => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'auto' });
+    const info = JSON.parse(JSON.stringify(model.info));
+    const emb = await model.embedText('a red square');
+    model.dispose();
+    let forced = null;
+    try {
+      (await SigLIP.load(`${dir}/tiny-f32.siglip`, { backend: 'webgpu' })).dispose();
+    } catch (err) {
+      forced = err.message;
+    }
+    return { hasAdapter: !!adapter, info, dim: emb.length, forced };
+  }, { dir });
+  t.diagnostic(`adapter: ${r.hasAdapter}; backend ${r.info.backend} (${r.info.backendReason}); forced webgpu: ${r.forced}`);
+  assert.equal(r.hasAdapter, false);
+  assert.equal(r.info.backend, 'wasm');
+  assert.match(r.info.backendReason, /no WebGPU/);
+  assert.equal(r.dim, 64);
+  assert.match(r.forced ?? '', /backend 'webgpu': .*no WebGPU/);
+});
+
+test("'auto' with the SwiftShader adapter calibrates and says both timings", { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const r = await page.evaluate(async ({ dir }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    const info = JSON.parse(JSON.stringify(model.info));
+    model.dispose();
+    return info;
+  }, { dir });
+  t.diagnostic(`auto: ${r.backend} (${r.backendReason}); calibration ${JSON.stringify(r.calibration)}`);
+  const c = r.calibration;
+  assert.ok(c.wasmMs > 0);
+  if (c.gpuMs == null) {
+    // SwiftShader is usually far slower than wasm: its first run was stopped
+    assert.ok(c.gpuStoppedAfterMs >= 4 * c.wasmMs);
+    assert.equal(r.backend, 'wasm');
+    assert.match(r.backendReason, /stopped after/);
+  } else {
+    assert.equal(r.backend, c.gpuMs < c.wasmMs ? 'webgpu' : 'wasm');
+    assert.ok(c.cosine > 0.9999, `calibration cosine ${c.cosine}`);
+  }
+});

@@ -1,0 +1,96 @@
+#include "textflag.h"
+
+// float64 inner loops of the factorisation and the column updates
+// (linalg_amd64.go), AVX2 with fused multiply-add.
+
+// func dotFMA(a, b *float64, n int) float64
+// Σ a[i]·b[i] over n (a multiple of 16, ≥ 16) values, in four 4-lane
+// accumulators (lane sums added in a fixed order: deterministic).
+TEXT ·dotFMA(SB), NOSPLIT, $0-32
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+dotLoop:
+	VMOVUPD 0(SI), Y4
+	VMOVUPD 32(SI), Y5
+	VMOVUPD 64(SI), Y6
+	VMOVUPD 96(SI), Y7
+	VFMADD231PD 0(DI), Y4, Y0
+	VFMADD231PD 32(DI), Y5, Y1
+	VFMADD231PD 64(DI), Y6, Y2
+	VFMADD231PD 96(DI), Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ dotLoop
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VHADDPD X0, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func carry8FMA(rows *[8]*float64, e *[8]float64, r *float64, n int)
+// rows[t][j] += e[t]·r[j] for j < n (a multiple of 4, ≥ 4), eight rows.
+TEXT ·carry8FMA(SB), NOSPLIT, $0-32
+	MOVQ rows+0(FP), SI
+	MOVQ e+8(FP), DI
+	MOVQ r+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $2, CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	MOVQ 32(SI), R12
+	MOVQ 40(SI), R13
+	MOVQ 48(SI), R14
+	MOVQ 56(SI), R15
+	VBROADCASTSD 0(DI), Y8
+	VBROADCASTSD 8(DI), Y9
+	VBROADCASTSD 16(DI), Y10
+	VBROADCASTSD 24(DI), Y11
+	VBROADCASTSD 32(DI), Y12
+	VBROADCASTSD 40(DI), Y13
+	VBROADCASTSD 48(DI), Y14
+	VBROADCASTSD 56(DI), Y15
+	XORQ AX, AX
+carryLoop:
+	VMOVUPD (DX)(AX*1), Y0
+	VMOVUPD (R8)(AX*1), Y1
+	VFMADD231PD Y0, Y8, Y1
+	VMOVUPD Y1, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y2
+	VFMADD231PD Y0, Y9, Y2
+	VMOVUPD Y2, (R9)(AX*1)
+	VMOVUPD (R10)(AX*1), Y3
+	VFMADD231PD Y0, Y10, Y3
+	VMOVUPD Y3, (R10)(AX*1)
+	VMOVUPD (R11)(AX*1), Y4
+	VFMADD231PD Y0, Y11, Y4
+	VMOVUPD Y4, (R11)(AX*1)
+	VMOVUPD (R12)(AX*1), Y5
+	VFMADD231PD Y0, Y12, Y5
+	VMOVUPD Y5, (R12)(AX*1)
+	VMOVUPD (R13)(AX*1), Y6
+	VFMADD231PD Y0, Y13, Y6
+	VMOVUPD Y6, (R13)(AX*1)
+	VMOVUPD (R14)(AX*1), Y7
+	VFMADD231PD Y0, Y14, Y7
+	VMOVUPD Y7, (R14)(AX*1)
+	VMOVUPD (R15)(AX*1), Y1
+	VFMADD231PD Y0, Y15, Y1
+	VMOVUPD Y1, (R15)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ carryLoop
+	VZEROUPPER
+	RET

@@ -1,0 +1,51 @@
+package gptq
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// The assembly dot and column update agree with the Go loops to rounding
+// (they sum in another order, fused), on every length around the vector
+// widths.
+func TestLinalgFMA(t *testing.T) {
+	if !haveFMA {
+		t.Skip("no AVX2+FMA")
+	}
+	r := rand.New(rand.NewSource(5))
+	for n := 0; n <= 70; n++ {
+		a, b := make([]float64, n), make([]float64, n)
+		var mag float64
+		for i := range a {
+			a[i], b[i] = r.NormFloat64(), r.NormFloat64()
+			mag += math.Abs(a[i] * b[i])
+		}
+		if got, want := dot(a, b), dotGo(a, b); math.Abs(got-want) > 1e-14*mag+1e-300 {
+			t.Fatalf("n=%d: dot %v, Go %v", n, got, want)
+		}
+		var rows, want [8][]float64
+		var e [8]float64
+		for i := range rows {
+			rows[i] = make([]float64, n+3)
+			for j := range rows[i] {
+				rows[i][j] = r.NormFloat64()
+			}
+			want[i] = append([]float64(nil), rows[i]...)
+			e[i] = r.NormFloat64()
+		}
+		ri := make([]float64, n)
+		for j := range ri {
+			ri[j] = r.NormFloat64()
+		}
+		carry8(&rows, &e, ri, 3)
+		carry8Go(&want, &e, ri, 3)
+		for i := range rows {
+			for j := range rows[i] {
+				if d := math.Abs(rows[i][j] - want[i][j]); d > 1e-14*(math.Abs(want[i][j])+math.Abs(e[i])) {
+					t.Fatalf("n=%d: row %d [%d] = %v, Go %v", n, i, j, rows[i][j], want[i][j])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package gptq
+
+func dot(a, b []float64) float64 { return dotGo(a, b) }
+
+func carry8(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
+	carry8Go(rows, e, ri, from)
+}
