@@ -17,7 +17,6 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/internal/npy"
 )
 
-
 // TestEmbedHostileNPY: issue 14 row 3. Before, these panicked (makeslice,
 // inside npyio), ran out of memory, or exited 0 with 1000 identical
 // embeddings; each must now be an error naming the file and the problem.
