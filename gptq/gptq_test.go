@@ -11,6 +11,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -177,7 +178,7 @@ func TestCalibrateTiny(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	specs, err := modelfile.Specs(cfg)
+	specs, err := weights.Specs(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,17 @@ import "github.com/siglip-wasm/siglip-wasm/kernel"
 
 // rowSlice returns the Linear made of output rows [lo, hi) of l, sharing
 // its packed weights, or nil when l's form has no such view (a Linear of
-// another package, or lo/hi not on a panel boundary).
+// another package, or, for the panel layouts of f32 and q8, lo/hi not on a
+// panel boundary; q4 rows are stored one after another, any range slices).
 func rowSlice(l Linear, lo, hi int) Linear {
-	if lo < 0 || hi > l.Out() || lo >= hi || lo%kernel.PanelRows != 0 || (hi%kernel.PanelRows != 0 && hi != l.Out()) {
+	if lo < 0 || hi > l.Out() || lo >= hi {
+		return nil
+	}
+	if w, ok := l.(*Q4Linear); ok {
+		nb := w.W.Blocks
+		return &Q4Linear{&kernel.PackedQ4{N: hi - lo, K: w.W.K, Blocks: nb, Data: w.W.Data[lo*nb*16 : hi*nb*16], Scales: w.W.Scales[lo*nb : hi*nb]}}
+	}
+	if lo%kernel.PanelRows != 0 || (hi%kernel.PanelRows != 0 && hi != l.Out()) {
 		return nil
 	}
 	p0, p1 := lo/kernel.PanelRows, (hi+kernel.PanelRows-1)/kernel.PanelRows

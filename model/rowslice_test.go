@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/kernel"
+	"github.com/siglip-wasm/siglip-wasm/modelfile"
 )
 
 // A row slice computes exactly the chosen output columns of the full
-// Linear (same kernel, same bits), for both weight forms.
+// Linear (same kernel, same bits), for every weight form (f32, q8, q4).
 func TestRowSlice(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	const out, in, m = 40, 12, 7
@@ -32,7 +33,13 @@ func TestRowSlice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []Linear{f, q} {
+	data, scales := modelfile.RoundQ4(w, out, in)
+	p4, err := kernel.NewPackedQ4(data, scales, out, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q4 := &Q4Linear{p4}
+	for _, l := range []Linear{f, q, q4} {
 		full := make([]float32, m*out)
 		l.Apply(full, x, m, bias, new(kernel.Scratch))
 		for _, lh := range [][2]int{{8, 24}, {16, 40}, {0, 8}} {
@@ -50,7 +57,11 @@ func TestRowSlice(t *testing.T) {
 				}
 			}
 		}
-		if rowSlice(l, 4, 16) != nil || rowSlice(l, 8, 20) != nil {
+		if _, isQ4 := l.(*Q4Linear); isQ4 {
+			if rowSlice(l, 4, 16) == nil || rowSlice(l, 3, 40) == nil {
+				t.Fatalf("q4 rows are independent: any range must slice")
+			}
+		} else if rowSlice(l, 4, 16) != nil || rowSlice(l, 8, 20) != nil {
 			t.Fatalf("%T: slices off panel boundaries must be refused", l)
 		}
 	}

@@ -2,10 +2,25 @@ package model
 
 import "fmt"
 
-// TensorSpec names one parameter tensor and its HF shape.
+// TensorKind says how Load reads a parameter: Float, Linear or Embedding.
+type TensorKind int
+
+const (
+	// TensorFloat is read with WeightSource.Float (norms, biases, position
+	// embeddings, the probe, logit_scale, logit_bias).
+	TensorFloat TensorKind = iota
+	// TensorLinear is read with WeightSource.Linear: a projection weight
+	// [out][in...] (the patch embedding as [hidden][C·p·p]).
+	TensorLinear
+	// TensorEmbedding is the token table, read with WeightSource.Embedding.
+	TensorEmbedding
+)
+
+// TensorSpec names one parameter tensor, its HF shape and how Load reads it.
 type TensorSpec struct {
 	Name  string
 	Shape []int
+	Kind  TensorKind
 }
 
 // TensorSpecs lists every parameter tensor a SigLIP model of this
@@ -14,7 +29,7 @@ type TensorSpec struct {
 func TensorSpecs(c Config) []TensorSpec {
 	t, v := c.TextConfig, c.VisionConfig
 	var out []TensorSpec
-	add := func(name string, shape ...int) { out = append(out, TensorSpec{name, shape}) }
+	add := func(name string, shape ...int) { out = append(out, TensorSpec{name, shape, kindOf(name)}) }
 	add("logit_scale", 1)
 	add("logit_bias", 1)
 	add("text_model.embeddings.token_embedding.weight", t.VocabSize, t.HiddenSize)
@@ -48,7 +63,7 @@ func TensorSpecs(c Config) []TensorSpec {
 func encoderSpecs(out *[]TensorSpec, prefix string, layers, h, inter int) {
 	for i := 0; i < layers; i++ {
 		p := fmt.Sprintf("%s.layers.%d.", prefix, i)
-		add := func(name string, shape ...int) { *out = append(*out, TensorSpec{p + name, shape}) }
+		add := func(name string, shape ...int) { *out = append(*out, TensorSpec{p + name, shape, kindOf(p + name)}) }
 		add("layer_norm1.weight", h)
 		add("layer_norm1.bias", h)
 		for _, proj := range []string{"k_proj", "v_proj", "q_proj", "out_proj"} {
@@ -62,6 +77,16 @@ func encoderSpecs(out *[]TensorSpec, prefix string, layers, h, inter int) {
 		add("mlp.fc2.weight", h, inter)
 		add("mlp.fc2.bias", h)
 	}
+}
+
+func kindOf(name string) TensorKind {
+	switch {
+	case name == "text_model.embeddings.token_embedding.weight":
+		return TensorEmbedding
+	case IsLinear(name):
+		return TensorLinear
+	}
+	return TensorFloat
 }
 
 // IsLinear reports whether the named parameter is a projection weight

@@ -90,6 +90,16 @@ func (l *Q8Linear) Apply(dst, src []float32, m int, bias []float32, s *kernel.Sc
 	kernel.MatMulQ8(dst, src, m, l.W, bias, s)
 }
 
+// Q4Linear is a 4-bit Linear over kernel.PackedQ4 (blocks of 32 along the
+// input, f16 scales; kernel.MatMulQ4), as q4 model files store them.
+type Q4Linear struct{ W *kernel.PackedQ4 }
+
+func (l *Q4Linear) In() int  { return l.W.K }
+func (l *Q4Linear) Out() int { return l.W.N }
+func (l *Q4Linear) Apply(dst, src []float32, m int, bias []float32, s *kernel.Scratch) {
+	kernel.MatMulQ4(dst, src, m, l.W, bias, s)
+}
+
 // FloatEmbedding is a float32 table, row-major [Vocab][Dim].
 type FloatEmbedding struct {
 	Table []float32

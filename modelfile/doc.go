@@ -31,7 +31,11 @@
 // file's hash right again (tests, fuzzing). Duplicate JSON keys anywhere in
 // the header are refused (safetensors.Parse), and float tensors (F32, the
 // f16 weights, q8 and q4 scales) must be finite: a NaN logit_scale is
-// refused at load with the tensor's name.
+// refused at load with the tensor's name. Every dtype, shape and offset is
+// also checked against the shapes config.json implies, by the model's own
+// tensor table, which the caller hands over (Open and Write take a
+// SpecsFunc; modelfile/weights.Specs is model.TensorSpecs): the SigLIP
+// tensor names are written once, in package model.
 //
 // Version 1 (still read) had payload_sha256 instead: the SHA-256 of the
 // data section only. Its header is unauthenticated (every dtype, shape and

@@ -11,7 +11,7 @@ import (
 type formulaSource map[string][]int
 
 func newFormulaSource(cfg []byte) (formulaSource, error) {
-	specs, err := Specs(cfg)
+	specs, err := testSpecs(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func entry(h map[string]any, name string) map[string]any { return h[name].(map[s
 // logit_scale loaded and gave "NaN%" on every label.
 func TestHeaderAuthenticated(t *testing.T) {
 	good := writeFile(t, []byte(microConfig), SchemeQ8, Options{})
-	f, err := Open(good)
+	f, err := Open(good, testSpecs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +77,10 @@ func TestHeaderAuthenticated(t *testing.T) {
 		a, b := entry(h, "text_model.final_layer_norm.weight"), entry(h, "text_model.final_layer_norm.bias")
 		a["data_offsets"], b["data_offsets"] = b["data_offsets"], a["data_offsets"]
 	}
-	if _, err := Open(editHeader(t, good, swap)); err == nil || !strings.Contains(err.Error(), "file SHA-256 mismatch") {
+	if _, err := Open(editHeader(t, good, swap), testSpecs); err == nil || !strings.Contains(err.Error(), "file SHA-256 mismatch") {
 		t.Errorf("swapped data_offsets: %v", err)
 	}
-	if _, err := Open(editHeader(t, good, func(h map[string]any) { h["__metadata__"].(map[string]any)[MetaQ4Method] = "gptq" })); err == nil || !strings.Contains(err.Error(), "mismatch") {
+	if _, err := Open(editHeader(t, good, func(h map[string]any) { h["__metadata__"].(map[string]any)[MetaQ4Method] = "gptq" }), testSpecs); err == nil || !strings.Contains(err.Error(), "mismatch") {
 		t.Errorf("edited metadata: %v", err)
 	}
 	// A duplicate key: the second "logit_bias" entry points at logit_scale's bytes.
@@ -95,7 +95,7 @@ func TestHeaderAuthenticated(t *testing.T) {
 	if b, err = Rehash(b); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(b); err == nil || !strings.Contains(err.Error(), `key "logit_bias" appears twice`) {
+	if _, err := Open(b, testSpecs); err == nil || !strings.Contains(err.Error(), `key "logit_bias" appears twice`) {
 		t.Errorf("duplicate key: %v", err)
 	}
 	// Non-finite floats, re-hashed so only the finiteness check can refuse them.
@@ -109,7 +109,7 @@ func TestHeaderAuthenticated(t *testing.T) {
 		if bad, err = Rehash(bad); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Open(bad); err == nil || !strings.Contains(err.Error(), `tensor "`+c.name+`" holds`) {
+		if _, err := Open(bad, testSpecs); err == nil || !strings.Contains(err.Error(), `tensor "`+c.name+`" holds`) {
 			t.Errorf("%s = %v: %v", c.name, c.v, err)
 		}
 	}
@@ -121,7 +121,7 @@ func TestHeaderAuthenticated(t *testing.T) {
 	if bad, err = Rehash(bad); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(bad); err == nil || !strings.Contains(err.Error(), `tensor "text_model.head.weight" holds NaN at element 3`) {
+	if _, err := Open(bad, testSpecs); err == nil || !strings.Contains(err.Error(), `tensor "text_model.head.weight" holds NaN at element 3`) {
 		t.Errorf("f16 NaN: %v", err)
 	}
 }
@@ -131,7 +131,7 @@ func TestHeaderAuthenticated(t *testing.T) {
 func TestVersion1(t *testing.T) {
 	good := writeFile(t, []byte(microConfig), SchemeQ8, Options{})
 	v1 := asVersion1(t, good)
-	f, err := Open(v1)
+	f, err := Open(v1, testSpecs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +140,11 @@ func TestVersion1(t *testing.T) {
 	}
 	flipped := append([]byte(nil), v1...)
 	flipped[len(flipped)-20] ^= 1
-	if _, err := Open(flipped); err == nil || !strings.Contains(err.Error(), "payload SHA-256 mismatch") || !strings.Contains(err.Error(), "format version 1, written before the hash covered the header") {
+	if _, err := Open(flipped, testSpecs); err == nil || !strings.Contains(err.Error(), "payload SHA-256 mismatch") || !strings.Contains(err.Error(), "format version 1, written before the hash covered the header") {
 		t.Errorf("corrupt version-1 file: %v", err)
 	}
 	// A version-2 file whose hash is the placeholder itself is refused.
-	g, err := Open(good)
+	g, err := Open(good, testSpecs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestVersion1(t *testing.T) {
 	i := bytes.Index(good[8:8+n], []byte(g.SHA256))
 	zero := append([]byte(nil), good...)
 	copy(zero[8+i:], hashPlaceholder)
-	if _, err := Open(zero); err == nil || !strings.Contains(err.Error(), "mismatch") {
+	if _, err := Open(zero, testSpecs); err == nil || !strings.Contains(err.Error(), "mismatch") {
 		t.Errorf("placeholder hash: %v", err)
 	}
 }
@@ -175,7 +175,7 @@ func FuzzOpenHeader(f *testing.F) {
 		if re, err := Rehash(b); err == nil {
 			b = re
 		}
-		file, err := Open(b)
+		file, err := Open(b, testSpecs)
 		if err != nil {
 			return
 		}

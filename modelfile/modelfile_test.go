@@ -25,8 +25,8 @@ func readTestdata(t testing.TB, rel string) []byte {
 // microConfig is a SiglipModel small enough for fuzz seeds and error cases,
 // with sizes that exercise padding (N not a multiple of 8, K odd and not a
 // multiple of 32).
-const microConfig = `{"text_config":{"hidden_size":12,"intermediate_size":20,"num_hidden_layers":1,
-"max_position_embeddings":5,"vocab_size":11,"projection_size":9},
+const microConfig = `{"model_type":"siglip","text_config":{"hidden_size":12,"intermediate_size":20,"num_hidden_layers":1,
+"max_position_embeddings":5,"vocab_size":11,"projection_size":12},
 "vision_config":{"hidden_size":12,"intermediate_size":20,"num_hidden_layers":1,"image_size":6,"patch_size":3,"num_channels":3}}`
 
 func writeFile(t testing.TB, cfg []byte, scheme string, opt Options) []byte {
@@ -36,7 +36,7 @@ func writeFile(t testing.TB, cfg []byte, scheme string, opt Options) []byte {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := WriteOptions(&buf, cfg, []byte("tokenizer bytes"), TokenizerSentencePiece, src, scheme, opt); err != nil {
+	if err := WriteOptions(&buf, testSpecs, cfg, []byte("tokenizer bytes"), TokenizerSentencePiece, src, scheme, opt); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -63,10 +63,10 @@ func TestRoundTrip(t *testing.T) {
 			srcUsed, _ = newFormulaSource(cfgUsed)
 		}
 		var buf bytes.Buffer
-		if err := WriteOptions(&buf, cfgUsed, tok, TokenizerSentencePiece, srcUsed, scheme, c.opt); err != nil {
+		if err := WriteOptions(&buf, testSpecs, cfgUsed, tok, TokenizerSentencePiece, srcUsed, scheme, c.opt); err != nil {
 			t.Fatalf("%s: %v", c.scheme, err)
 		}
-		f, err := Open(buf.Bytes())
+		f, err := Open(buf.Bytes(), testSpecs)
 		if err != nil {
 			t.Fatalf("%s: %v", c.scheme, err)
 		}
@@ -148,7 +148,7 @@ func TestRoundTrip(t *testing.T) {
 // and that MatMulQ8's reference on them matches float math.
 func TestQ8PackedMatchesKernel(t *testing.T) {
 	cfg := []byte(microConfig)
-	f, err := Open(writeFile(t, cfg, SchemeQ8, Options{}))
+	f, err := Open(writeFile(t, cfg, SchemeQ8, Options{}), testSpecs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func rewriteHeader(t *testing.T, b []byte, edit func(h map[string]any)) []byte {
 
 func TestOpenErrors(t *testing.T) {
 	good := writeFile(t, []byte(microConfig), SchemeQ8, Options{})
-	if _, err := Open(good); err != nil {
+	if _, err := Open(good, testSpecs); err != nil {
 		t.Fatal(err)
 	}
 	meta := func(k, v string) func(h map[string]any) {
@@ -247,7 +247,7 @@ func TestOpenErrors(t *testing.T) {
 		want string
 	}{cases["missing"].b, `tensor "logit_bias" is missing`}
 	for name, c := range cases {
-		_, err := Open(c.b)
+		_, err := Open(c.b, testSpecs)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, c.want)
 		}
@@ -258,19 +258,19 @@ func TestWriteErrors(t *testing.T) {
 	cfg := []byte(microConfig)
 	src, _ := newFormulaSource(cfg)
 	var buf bytes.Buffer
-	if err := Write(&buf, cfg, []byte("x"), TokenizerSentencePiece, src, "q5"); err == nil || !strings.Contains(err.Error(), "q5") {
+	if err := Write(&buf, testSpecs, cfg, []byte("x"), TokenizerSentencePiece, src, "q5"); err == nil || !strings.Contains(err.Error(), "q5") {
 		t.Fatalf("bad scheme: %v", err)
 	}
 	delete(src, "logit_scale")
-	if err := Write(&buf, cfg, []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "logit_scale") {
+	if err := Write(&buf, testSpecs, cfg, []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "logit_scale") {
 		t.Fatalf("missing tensor: %v", err)
 	}
 	src, _ = newFormulaSource(cfg)
 	src["text_model.head.weight"] = []int{9, 13}
-	if err := Write(&buf, cfg, []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "shape") {
+	if err := Write(&buf, testSpecs, cfg, []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Fatalf("wrong shape: %v", err)
 	}
-	if err := Write(&buf, []byte(`{"text_config":{}}`), []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "vision_config") {
+	if err := Write(&buf, testSpecs, []byte(`{"text_config":{}}`), []byte("x"), TokenizerSentencePiece, src, "q8"); err == nil || !strings.Contains(err.Error(), "model_type") {
 		t.Fatalf("bad config: %v", err)
 	}
 }
@@ -285,7 +285,7 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// Without the hash check, mutations reach the tensor checks.
 		for _, verify := range []bool{true, false} {
-			file, err := open(b, verify)
+			file, err := open(b, verify, testSpecs)
 			if err != nil {
 				continue
 			}

@@ -104,9 +104,14 @@ type Weight struct {
 // Open checks data as a model file (format name, version, payload hash,
 // config, tokenizer, and every tensor the config implies with its dtype and
 // shape) and returns views into it. Nothing is copied except f16 q8 scales.
-func Open(data []byte) (*File, error) { return open(data, true) }
+// specs gives the tensors the config implies (weights.Specs: the model's
+// own table).
+func Open(data []byte, specs SpecsFunc) (*File, error) { return open(data, true, specs) }
 
-func open(data []byte, verify bool) (*File, error) {
+func open(data []byte, verify bool, specs SpecsFunc) (*File, error) {
+	if specs == nil {
+		return nil, fmt.Errorf("modelfile: Open needs the model's tensor table (weights.Specs)")
+	}
 	st, err := safetensors.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("modelfile: %v", err)
@@ -125,14 +130,14 @@ func open(data []byte, verify bool) (*File, error) {
 	if v != Version && v != 1 {
 		return nil, fmt.Errorf("modelfile: unsupported format version %d (this build reads versions 1 and %d)", v, Version)
 	}
-	f, err := openVersion(data, st, v, verify)
+	f, err := openVersion(data, st, v, verify, specs)
 	if err != nil && v == 1 {
 		return nil, fmt.Errorf("%w (the file is format version 1, written before the hash covered the header: re-convert it with `siglip convert`)", err)
 	}
 	return f, err
 }
 
-func openVersion(data []byte, st *safetensors.File, v int, verify bool) (*File, error) {
+func openVersion(data []byte, st *safetensors.File, v int, verify bool, specs SpecsFunc) (*File, error) {
 	md := st.Metadata
 	hashKey := MetaFileSHA256
 	if v == 1 {
@@ -175,7 +180,7 @@ func openVersion(data []byte, st *safetensors.File, v int, verify bool) (*File, 
 	if f.tok, err = byteTensor(st, TokenizerTensor); err != nil {
 		return nil, err
 	}
-	if f.specs, err = Specs(f.cfg); err != nil {
+	if f.specs, err = tableFor(specs, f.cfg); err != nil {
 		return nil, err
 	}
 	for _, s := range f.specs {

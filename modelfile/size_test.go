@@ -24,7 +24,7 @@ func TestFullSizes(t *testing.T) {
 	limits := map[string]int64{SchemeQ8: 215e6, SchemeQ4: 120e6, SchemeF16: 1 << 62, SchemeF32: 1 << 62}
 	for _, scheme := range []string{SchemeQ8, SchemeQ4, SchemeF16, SchemeF32} {
 		var c countingWriter
-		if err := Write(&c, cfg, tok, TokenizerSentencePiece, src, scheme); err != nil {
+		if err := Write(&c, testSpecs, cfg, tok, TokenizerSentencePiece, src, scheme); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("base-256 %s: %d bytes (%.1f MB)", scheme, c.n, float64(c.n)/1e6)

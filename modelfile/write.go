@@ -44,14 +44,15 @@ type Q4Quantizer func(name string, w []float32, n, k int) (data []byte, scales [
 // Write converts the float weights src of the SigLIP model described by
 // cfgJSON (Hugging Face config.json bytes) into a model file with the given
 // scheme ("f32", "f16", "q8" or "q4"), carrying cfgJSON and the tokenizer
-// model (tokenizerKind "spiece.model" or "tokenizer.json") inside. The
-// output depends only on its inputs: same inputs, same bytes.
-func Write(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, src Source, scheme string) error {
-	return WriteOptions(w, cfgJSON, tokenizer, tokenizerKind, src, scheme, Options{})
+// model (tokenizerKind "spiece.model" or "tokenizer.json") inside; specs
+// gives the tensors the config implies (weights.Specs). The output depends
+// only on its inputs: same inputs, same bytes.
+func Write(w io.Writer, specs SpecsFunc, cfgJSON, tokenizer []byte, tokenizerKind string, src Source, scheme string) error {
+	return WriteOptions(w, specs, cfgJSON, tokenizer, tokenizerKind, src, scheme, Options{})
 }
 
 // WriteOptions is Write with Options.
-func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, src Source, scheme string, opt Options) error {
+func WriteOptions(w io.Writer, specs SpecsFunc, cfgJSON, tokenizer []byte, tokenizerKind string, src Source, scheme string, opt Options) error {
 	if !validScheme(scheme) {
 		return fmt.Errorf("modelfile: unknown scheme %q (want f32, f16, q8 or q4)", scheme)
 	}
@@ -61,7 +62,7 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 	if len(tokenizer) == 0 {
 		return fmt.Errorf("modelfile: the tokenizer (%s) is empty", tokenizerKind)
 	}
-	specs, err := Specs(cfgJSON)
+	table, err := tableFor(specs, cfgJSON)
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func WriteOptions(w io.Writer, cfgJSON, tokenizer []byte, tokenizerKind string, 
 	// blocks (each a multiple of 16 bytes) first, then F32, then F16, then
 	// byte tensors of any length.
 	var blocks, f32s, f16s, rest []safetensors.Tensor
-	for _, s := range specs {
+	for _, s := range table {
 		shape, v, err := src.Tensor(s.Name)
 		if err != nil {
 			return fmt.Errorf("modelfile: %v", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -30,7 +31,7 @@ func TestEnginePreprocessorFromFile(t *testing.T) {
 	proc := imageproc.DefaultProcessing(256)
 	proc.Resample = imageproc.Bilinear
 	var b bytes.Buffer
-	if err := modelfile.WriteOptions(&b, read("tiny/config.json"), read("tokenizer/xlnet-base-cased-spiece.model"), "spiece.model",
+	if err := modelfile.WriteOptions(&b, weights.Specs, read("tiny/config.json"), read("tokenizer/xlnet-base-cased-spiece.model"), "spiece.model",
 		modelfile.FromSafetensors(st), "f32", modelfile.Options{Preprocessor: proc.JSON()}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -28,7 +29,7 @@ func tinyFile(t *testing.T, scheme string) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := modelfile.Write(&b, read("tiny/config.json"), read("tokenizer/xlnet-base-cased-spiece.model"), "spiece.model", modelfile.FromSafetensors(st), scheme); err != nil {
+	if err := modelfile.Write(&b, weights.Specs, read("tiny/config.json"), read("tokenizer/xlnet-base-cased-spiece.model"), "spiece.model", modelfile.FromSafetensors(st), scheme); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -16,6 +16,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/gptq"
 	"github.com/siglip-wasm/siglip-wasm/hub"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 func init() {
@@ -111,17 +112,13 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 	var n int64
 	var sum string
 	err = writeConvertOutput(out, func(w io.Writer) error { // convert_output.go
-		return modelfile.WriteOptions(w, cfg, tok, kind, src, scheme, opt)
-	}, func(tmp string) error { // read it back through the same checks a browser will run
-		b, err := os.ReadFile(tmp)
-		if err == nil {
-			var mf *modelfile.File
-			if mf, err = modelfile.Open(b); err == nil {
-				n, sum = int64(len(b)), mf.SHA256
-				return nil
-			}
+		return modelfile.WriteOptions(w, weights.Specs, cfg, tok, kind, src, scheme, opt)
+	}, func(tmp string) error {
+		var err error
+		if n, sum, err = validateFile(tmp); err != nil { // convert_validate.go
+			return fmt.Errorf("the converted model does not load and run, so no file was written: %v", err)
 		}
-		return fmt.Errorf("written file does not read back: %v", err)
+		return nil
 	})
 	return n, sum, err
 }

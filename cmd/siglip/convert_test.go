@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 )
 
 const demoDir = "../../testdata/demo/model"
@@ -31,7 +32,7 @@ func TestConvertReproducible(t *testing.T) {
 		if len(ab) == 0 || !bytes.Equal(ab, bb) {
 			t.Fatalf("%s: two conversions differ (%d vs %d bytes)", scheme, len(ab), len(bb))
 		}
-		f, err := modelfile.Open(ab)
+		f, err := weights.Open(ab)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +62,7 @@ func TestConvertFromHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(out)
-	if _, err := modelfile.Open(b); err != nil {
+	if _, err := weights.Open(b); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -85,7 +86,7 @@ func TestConvertQ4Methods(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := modelfile.Open(b)
+		f, err := weights.Open(b)
 		if err != nil {
 			t.Fatal(err)
 		}

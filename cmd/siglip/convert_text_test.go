@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
@@ -63,7 +64,7 @@ func writeSiglip2Snapshot(t *testing.T, dir string, tokJSON []byte, hidden, inte
  "vision_config": {"model_type": "siglip_vision_model", "hidden_size": %d, "intermediate_size": %d,
   "num_hidden_layers": 2, "num_attention_heads": %d, "image_size": 224, "patch_size": 16}}`,
 		vocab, hidden, inter, heads, hidden, hidden, inter, heads)
-	specs, err := modelfile.Specs([]byte(cfg))
+	specs, err := weights.Specs([]byte(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

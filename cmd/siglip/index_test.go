@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,34 +35,58 @@ func demoModel(t testing.TB) string {
 	return p
 }
 
-// shapeLibrary draws n demo-style pictures (package shapes) into PNG files
-// under a fresh folder, in 7 sub-folders, and returns the folder and each
-// file's sample, by path.
+// shapeLibrary draws n demo-style pictures (package shapes) into files under
+// a fresh folder, in 7 sub-folders: JPEG (q92, Go's encoder, 4:2:0) like a
+// photo library, every tenth a PNG (stored uncompressed: encoding noisy PNGs
+// costs more than embedding them). It returns the folder and each file's
+// sample, by path.
 func shapeLibrary(t *testing.T, n int) (string, map[string]shapes.Sample) {
 	t.Helper()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(16, uint64(n)))
 	samples := shapes.Render(rng, n, 128, true)
-	out := map[string]shapes.Sample{}
+	paths := make([]string, n)
 	for i, s := range samples {
 		sub := filepath.Join(dir, fmt.Sprintf("roll%02d", i%7))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(sub, fmt.Sprintf("img%04d_%s_%s.png", i, s.Colour, s.Shape))
-		img := image.NewNRGBA(image.Rect(0, 0, s.W, s.H))
-		for j := 0; j < s.W*s.H; j++ {
-			copy(img.Pix[4*j:], s.Pix[3*j:3*j+3])
-			img.Pix[4*j+3] = 255
+		ext := ".jpg"
+		if i%10 == 9 {
+			ext = ".png"
 		}
-		var b bytes.Buffer
-		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-			t.Fatal(err)
+		paths[i] = filepath.Join(sub, fmt.Sprintf("img%04d_%s_%s%s", i, s.Colour, s.Shape, ext))
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Go(func() {
+			for i := w; i < n; i += runtime.GOMAXPROCS(0) {
+				s := samples[i]
+				img := image.NewNRGBA(image.Rect(0, 0, s.W, s.H))
+				for j := 0; j < s.W*s.H; j++ {
+					copy(img.Pix[4*j:], s.Pix[3*j:3*j+3])
+					img.Pix[4*j+3] = 255
+				}
+				var b bytes.Buffer
+				if strings.HasSuffix(paths[i], ".png") {
+					errs[i] = (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&b, img)
+				} else {
+					errs[i] = jpeg.Encode(&b, img, &jpeg.Options{Quality: 92})
+				}
+				if errs[i] == nil {
+					errs[i] = os.WriteFile(paths[i], b.Bytes(), 0o644)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	out := map[string]shapes.Sample{}
+	for i, p := range paths {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
 		}
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out[p] = s
+		out[p] = samples[i]
 	}
 	return dir, out
 }

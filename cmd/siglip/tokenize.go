@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
-	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
@@ -100,7 +100,7 @@ func modelTokenizer(path string) (*tokenizer.Tokenizer, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	f, err := modelfile.Open(b)
+	f, err := weights.Open(b)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %v", path, err)
 	}

@@ -58,7 +58,7 @@ func TestQ8Granularity(t *testing.T) {
 		dir = "full"
 	}
 	cfg := read(t, dir+"/config.json")
-	specs, _ := modelfile.Specs(cfg)
+	specs, _ := Specs(cfg)
 	kinds := map[string]modelfile.Spec{}
 	for _, s := range specs {
 		kinds[s.Name] = s

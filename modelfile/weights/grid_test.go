@@ -40,7 +40,7 @@ func TestRemainderGridFile(t *testing.T) {
 	refLogits := ref64.Logits(refImg, refTxt, 2, 2, float64(formula("logit_scale", 1)[0]), float64(formula("logit_bias", 1)[0]))
 	for _, scheme := range []string{modelfile.SchemeF32, modelfile.SchemeQ8} {
 		data := convert(t, cfg, newFormula(t, cfg), scheme)
-		f, err := modelfile.Open(data)
+		f, err := Open(data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 )
@@ -13,7 +12,7 @@ import (
 // model from it. data must outlive the model and must not be modified: the
 // quantized weights are views into it.
 func Load(data []byte) (*model.Model, *modelfile.File, error) {
-	f, err := modelfile.Open(data)
+	f, err := Open(data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +74,7 @@ func (s source) Linear(name string, shape ...int) (model.Linear, error) {
 	case w.Q8 != nil:
 		return &model.Q8Linear{W: w.Q8}, nil
 	case w.Q4 != nil:
-		return &Q4Linear{W: w.Q4}, nil
+		return &model.Q4Linear{W: w.Q4}, nil
 	default: // f32 views, f16 widened
 		return model.NewF32Linear(w.Float32(), w.N, w.K)
 	}
@@ -97,14 +96,4 @@ func (s source) Embedding(name string, vocab, hidden int) (model.Embedding, erro
 		return &model.FloatEmbedding{Table: w.F32, Width: hidden}, nil
 	}
 	return w, nil // one row dequantized per lookup (Weight.Row); the table stays as stored
-}
-
-// Q4Linear is a 4-bit Linear over kernel.PackedQ4 (blocks of 32 along the
-// input, f16 scales; kernel.MatMulQ4).
-type Q4Linear struct{ W *kernel.PackedQ4 }
-
-func (l *Q4Linear) In() int  { return l.W.K }
-func (l *Q4Linear) Out() int { return l.W.N }
-func (l *Q4Linear) Apply(dst, src []float32, m int, bias []float32, s *kernel.Scratch) {
-	kernel.MatMulQ4(dst, src, m, l.W, bias, s)
 }

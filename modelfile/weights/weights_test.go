@@ -50,7 +50,7 @@ func convert(t testing.TB, cfg []byte, src modelfile.Source, scheme string) []by
 		scheme = modelfile.SchemeQ4
 	}
 	var buf bytes.Buffer
-	if err := modelfile.WriteOptions(&buf, cfg, tok, modelfile.TokenizerSentencePiece, src, scheme, opt); err != nil {
+	if err := modelfile.WriteOptions(&buf, Specs, cfg, tok, modelfile.TokenizerSentencePiece, src, scheme, opt); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -68,7 +68,7 @@ func hfSource(t testing.TB, rel string) modelfile.Source {
 type formulaSource map[string][]int
 
 func newFormula(t testing.TB, cfg []byte) formulaSource {
-	specs, err := modelfile.Specs(cfg)
+	specs, err := Specs(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
