@@ -132,8 +132,13 @@ func runBench(args []string) error {
 	verbose := fs.Bool("v", false, "print the driver's JSON lines and per-run times")
 	profile := fs.Bool("profile", false, "print our per-stage times, first-run and setup figures (page console, on stderr)")
 	cpuList := fs.String("cpu", "all", "comma-separated CPU profiles (native, novnni, sse4, norelaxed) or all")
+	backend := fs.String("backend", "wasm", "wasm, or webgpu: our WebGPU backend vs onnxruntime-web's WebGPU EP on the tiny model (bench_webgpu.go)")
+	gpu := fs.Bool("gpu", false, "with -backend webgpu: use the machine's GPU instead of SwiftShader")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *backend != "wasm" && *backend != "webgpu" {
+		return fmt.Errorf("-backend: %q is neither wasm nor webgpu", *backend)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -164,6 +169,9 @@ func runBench(args []string) error {
 	}
 	if _, err := os.Stat(*chromium); err != nil {
 		return fmt.Errorf("no Chromium at %s (-chromium): run build/setup.sh", *chromium)
+	}
+	if *backend == "webgpu" {
+		return runBenchWebGPU(root, *chromium, *runs, *warmup, *timeout, *gpu, *verbose)
 	}
 	srv := &benchServer{root: root, outDir: filepath.Join(root, "build", "out", "bench"), virtual: map[string][]byte{}}
 	cfg := benchConfig{Mode: "bench", Warmup: *warmup, Runs: *runs}

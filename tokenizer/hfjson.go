@@ -235,6 +235,9 @@ func ConvertToTokenizerJSON(spiece []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spiece.model: %w", err)
 	}
+	if s.modelType == 2 {
+		return nil, fmt.Errorf("spiece.model: a BPE model has no Unigram tokenizer.json equivalent (load the model file itself)")
+	}
 	t, err := newTokenizer(s) // validates the model
 	if err != nil {
 		return nil, fmt.Errorf("spiece.model: %w", err)

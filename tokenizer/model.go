@@ -23,6 +23,11 @@ type model struct {
 	maxScore     float32
 	hasUser      bool
 
+	// bpe is set for a BPE model (spbpe.go): its merges replace viterbi;
+	// virtual holds the characters that have ids past the pieces there.
+	bpe     *bpeModel
+	virtual []string
+
 	cmap                   *charsmap
 	addDummyPrefix         bool
 	removeExtraWhitespaces bool
@@ -30,11 +35,8 @@ type model struct {
 }
 
 func newModel(s *spec) (*model, error) {
-	if s.modelType == 2 {
-		return nil, fmt.Errorf("model_type 2 (BPE) is not supported in a SentencePiece model file yet: use the snapshot's tokenizer.json, which holds the same BPE vocabulary")
-	}
-	if s.modelType != 1 {
-		return nil, fmt.Errorf("model_type %d is not supported: only UNIGRAM (1) is, and BPE through tokenizer.json", s.modelType)
+	if s.modelType != 1 && s.modelType != 2 {
+		return nil, fmt.Errorf("model_type %d is not supported: only UNIGRAM (1) and BPE (2) are", s.modelType)
 	}
 	if len(s.pieces) == 0 {
 		return nil, fmt.Errorf("the model has no pieces")
@@ -119,6 +121,11 @@ func newModel(s *spec) (*model, error) {
 	m.userTrie = buildTrie(user)
 	if m.minScore == math.MaxFloat32 { // no NORMAL piece
 		m.minScore = 0
+	}
+	if s.modelType == 2 {
+		if m.bpe, err = newSPBPE(m); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }

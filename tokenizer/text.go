@@ -46,10 +46,28 @@ const maxTextLength = 1 << 16
 // transformers' Siglip2Tokenizer and the model card say), the
 // post-processor's template from tokenizer.json for BOS/EOS, <pad> padding.
 func (t *Tokenizer) DefaultText() TextConfig {
-	if t.bpe == nil {
+	if !t.isBPE() {
 		return TextConfig{Lowercase: true, MaxLength: 64, Pad: "</s>", EOS: "</s>"}
 	}
 	c := TextConfig{Lowercase: true}
+	if t.bpe == nil {
+		// A SentencePiece BPE model (tokenizer.model): SigLIP 2's tokens by
+		// name, as its tokenizer_config.json gives them (eos, no bos).
+		for _, eos := range []string{"<eos>", "</s>"} {
+			if _, ok := t.m.index[eos]; ok {
+				c.EOS = eos
+				break
+			}
+		}
+		c.Pad = c.EOS
+		if _, ok := t.m.index["<pad>"]; ok {
+			c.Pad = "<pad>"
+		}
+		if c.Pad == "" {
+			c.Pad = t.m.pieces[0].text
+		}
+		return c
+	}
 	if _, ok := t.bpe.tokenID("<pad>"); ok {
 		c.Pad = "<pad>"
 	} else {
@@ -98,7 +116,7 @@ func (t *Tokenizer) SetText(c TextConfig) error {
 	if err != nil {
 		return err
 	}
-	if t.bpe == nil && (c.BOS != "" || c.EOS == "") {
+	if !t.isBPE() && (c.BOS != "" || c.EOS == "") {
 		return fmt.Errorf("tokenizer: a SentencePiece Unigram (SigLIP) tokenizer appends its eos token and adds no bos token")
 	}
 	t.text, t.padID, t.bosID, t.eosID = c, pad, bos, eos
@@ -203,7 +221,7 @@ func ParseTokenizerConfig(data []byte, t *Tokenizer) (TextConfig, error) {
 		if !known {
 			return c, fmt.Errorf("tokenizer_config.json: tokenizer_class %q is not supported (supported: SiglipTokenizer, GemmaTokenizer, Siglip2Tokenizer and their Fast forms)", cls)
 		}
-		if isBPE != (t.bpe != nil) {
+		if isBPE != t.isBPE() {
 			return c, fmt.Errorf("tokenizer_config.json: tokenizer_class %q does not match the tokenizer model (%s)", cls, t.kind())
 		}
 	}
@@ -232,7 +250,7 @@ func ParseTokenizerConfig(data []byte, t *Tokenizer) (TextConfig, error) {
 	if err != nil {
 		return c, err
 	}
-	if t.bpe == nil {
+	if !t.isBPE() {
 		// SiglipTokenizer always appends eos_token and never adds a bos.
 		if hasEOS {
 			c.EOS = eos
@@ -320,9 +338,16 @@ func (t *Tokenizer) restoreText(s textState) {
 	t.text, t.padID, t.bosID, t.eosID = s.text, s.padID, s.bosID, s.eosID
 }
 
+// isBPE: a BPE model (tokenizer.json, or a SentencePiece BPE model file),
+// with SigLIP 2's text pipeline rather than SigLIP's.
+func (t *Tokenizer) isBPE() bool { return t.bpe != nil || t.m.bpe != nil }
+
 func (t *Tokenizer) kind() string {
 	if t.bpe != nil {
 		return "BPE"
+	}
+	if t.m.bpe != nil {
+		return "SentencePiece BPE"
 	}
 	return "SentencePiece Unigram"
 }

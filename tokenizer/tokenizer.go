@@ -52,7 +52,7 @@ func newTokenizer(s *spec) (*Tokenizer, error) {
 		return nil, err
 	}
 	t := &Tokenizer{m: m, unkID: m.unkID, vocabSize: len(m.pieces)}
-	if _, ok := m.index["</s>"]; !ok {
+	if _, ok := m.index["</s>"]; !ok && m.bpe == nil { // SiglipTokenizer's added </s>
 		t.vocabSize++
 		t.addedEOS = true
 	}
@@ -121,6 +121,16 @@ func (t *Tokenizer) encodeText(dst []int32, text string) []int32 {
 	defer t.pool.Put(e)
 	if t.bpe != nil {
 		return t.bpe.encode(dst, text, t.text.Lowercase, &e.bpe)
+	}
+	if t.m.bpe != nil {
+		// SigLIP 2 on a tokenizer.model: lowercased per character (as the
+		// tokenizer.json path), then SentencePiece with its own normalizer.
+		e.bpe.clean = appendValidUTF8(e.bpe.clean[:0], text)
+		if t.text.Lowercase {
+			e.bpe.tmp = lowercaseChars(e.bpe.tmp[:0], e.bpe.clean)
+			e.bpe.clean, e.bpe.tmp = e.bpe.tmp, e.bpe.clean
+		}
+		return t.m.encodeRaw(dst, e, unsafe.String(unsafe.SliceData(e.bpe.clean), len(e.bpe.clean)))
 	}
 	// The canonical text is then encoded by SentencePiece with the dummy
 	// prefix on: what transformers 5's SiglipTokenizer produces (its goldens
@@ -201,23 +211,34 @@ func (t *Tokenizer) EncodeRaw(text string) []int32 {
 	if t.bpe != nil {
 		return t.bpe.encode(nil, text, false, &e.bpe)
 	}
-	e.norm = t.m.normalize(e.norm[:0], text, t.m.addDummyPrefix)
+	return t.m.encodeRaw(nil, e, text)
+}
+
+// encodeRaw appends sp.encode(text): the model's own normalizer and dummy
+// prefix, then Viterbi (Unigram) or merges (BPE).
+func (m *model) encodeRaw(dst []int32, e *encoder, text string) []int32 {
+	e.norm = m.normalize(e.norm[:0], text, m.addDummyPrefix)
 	if len(e.norm) == 0 {
-		return nil
+		return dst
 	}
 	ns := unsafe.String(&e.norm[0], len(e.norm))
+	if m.bpe != nil {
+		return m.spBPEEncode(dst, ns, &e.bpe.bpe)
+	}
 	e.spans = e.spans[:0]
-	t.m.viterbi(e, ns)
-	return t.m.emit(nil, e.spans, ns)
+	m.viterbi(e, ns)
+	return m.emit(dst, e.spans, ns)
 }
 
 // EncodeRawPieces is EncodeRaw returning piece strings (sp.encode(out_type=str)).
 func (t *Tokenizer) EncodeRawPieces(text string) []string {
-	if t.bpe != nil {
+	if t.bpe != nil || t.m.bpe != nil {
+		// For a SentencePiece BPE model an unknown character without byte
+		// fallback shows as the unk piece, where sp shows its surface.
 		ids := t.EncodeRaw(text)
 		out := make([]string, len(ids))
 		for i, id := range ids {
-			out[i] = t.bpe.pieces[id]
+			out[i], _ = t.Piece(id)
 		}
 		return out
 	}

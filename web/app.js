@@ -19,6 +19,9 @@ const state = {
   image: null,          // {blob, name}
   classifySeq: 0,
   imageSeq: 0,
+  // where the towers run: 'auto' | 'webgpu' | 'wasm' (?backend= in the
+  // address, else the model panel's choice, kept on this device)
+  backend: pickBackend(),
 };
 // For the tests and the curious: the page's live state.
 globalThis.siglipDemo = state;
@@ -85,6 +88,17 @@ async function openModelCache() {
 function modelKeyFor(urlOrFile) {
   if (typeof urlOrFile === 'string') return new URL(urlOrFile, location.href).href;
   return new URL(`web/models/local/${encodeURIComponent(urlOrFile.name)}`, location.href).href;
+}
+
+function pickBackend() {
+  const ok = (b) => (['auto', 'webgpu', 'wasm'].includes(b) ? b : null);
+  return ok(new URLSearchParams(location.search).get('backend')) ?? ok(localStorage.getItem('siglip.backend')) ?? 'auto';
+}
+
+// backendLabel says in the pill where the towers run, and why in its tooltip.
+function backendLabel(info) {
+  $('model-button').title = info.backendReason ? `runs on ${info.backend}: ${info.backendReason}` : '';
+  return info.backend === 'webgpu' ? ' · WebGPU' : ' · wasm';
 }
 
 function setModelPill(kind, name, detail) {
@@ -173,6 +187,7 @@ function loadModel(source) {
       setProgress('load', null, `${fromCache ? 'Reading' : 'Preparing'} ${name}${size ? ` (${mb(size)})` : ''}…`);
       $('load-numbers').textContent = '';
       const model = await SigLIP.load(input, {
+        backend: state.backend,
         onProgress: ({ loaded, total, phase }) => {
           if (phase === 'download' && total) setProgress('load', loaded / total);
           else if (phase === 'load') setProgress('load', null, `Preparing ${name} (${mb(loaded)})…`);
@@ -185,8 +200,11 @@ function loadModel(source) {
       state.modelFromCache = fromCache;
       localStorage.setItem('siglip.model', JSON.stringify({ key, name }));
       const info = model.info;
-      state.modelDetail = `${mb(info.bytes)}${info.quantization ? ` · ${info.quantization}` : ''}${info.simd ? ' · simd128' : ''}${info.threads > 1 ? ` · ${info.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      const detail = (i) => `${mb(i.bytes)}${i.quantization ? ` · ${i.quantization}` : ''}${backendLabel(i)}${i.simd ? ' · simd128' : ''}${i.threads > 1 ? ` · ${i.threads} threads` : ''} · ${fromCache ? 'from this device' : 'downloaded'}`;
+      state.modelDetail = detail(info);
       setModelPill('ready', info.name || name, state.modelDetail);
+      // a lost GPU device moves the model to wasm (webgpu/backend.mjs)
+      model.onBackendChange = (i) => { state.modelDetail = detail(i); if (state.model === model) setModelPill('ready', i.name || name, state.modelDetail); };
       onModelChanged();
       if (fromCache && typeof source === 'string') revalidate(key, hit, name);
       return model;
@@ -845,15 +863,23 @@ async function start() {
   tag.render();
   const tabFromHash = $(`tab-${location.hash.slice(1)}`);
   if (tabFromHash) tabFromHash.click();
-  let last = null;
-  try { last = JSON.parse(localStorage.getItem('siglip.model') || 'null'); } catch { /* ignore */ }
   const cache = await openModelCache();
-  let source = DEMO_MODEL;
-  if (last?.key && cache && await cache.match(last.key)) {
-    source = last.key.includes('/web/models/local/')
+  const lastSource = async () => {
+    let last = null;
+    try { last = JSON.parse(localStorage.getItem('siglip.model') || 'null'); } catch { /* ignore */ }
+    if (!(last?.key && cache && await cache.match(last.key))) return DEMO_MODEL;
+    return last.key.includes('/web/models/local/')
       ? { name: last.name, arrayBuffer: async () => (await cache.match(last.key)).arrayBuffer() }
       : last.key;
-  }
+  };
+  $('model-backend').value = state.backend;
+  $('model-backend').addEventListener('change', async () => {
+    state.backend = $('model-backend').value;
+    localStorage.setItem('siglip.backend', state.backend);
+    await state.loading;
+    loadModel(await lastSource()).catch(() => {});
+  });
+  const source = await lastSource();
   loadModel(source).catch(() => {
     if (source !== DEMO_MODEL) loadModel(DEMO_MODEL).catch(() => {});
   });

@@ -21,6 +21,22 @@ export interface LoadOptions {
    * (COOP/COEP); otherwise it runs on one thread with a console note.
    */
   threads?: number;
+  /**
+   * Where the towers run (web/webgpu/): 'auto' (default) picks WebGPU only
+   * where an adapter exists and a short calibration finds it faster than
+   * wasm; 'webgpu' forces it (load fails, saying why, where it cannot run);
+   * 'wasm' never touches the GPU.
+   */
+  backend?: 'auto' | 'webgpu' | 'wasm';
+}
+
+/** What the WebGPU backend found, where it was tried. */
+export interface GPUInfo {
+  adapter: { vendor: string; architecture: string; device: string; description: string };
+  compileMs: number;
+  /** Bytes of tensors uploaded to the GPU (once, at load), and the file's size. */
+  uploadedBytes: number;
+  fileBytes: number;
 }
 
 export interface ModelInfo {
@@ -41,6 +57,12 @@ export interface ModelInfo {
   relaxedSimd: boolean;
   /** Threads the kernels run on (web/threads/): 1 when not cross-origin isolated. */
   threads: number;
+  /** Which backend runs the towers now (a lost GPU device turns 'webgpu' into 'wasm'), and why. */
+  backend: 'webgpu' | 'wasm';
+  backendReason: string;
+  gpu?: GPUInfo;
+  /** backend 'auto': one image's time on each (gpuMs null: the GPU run was stopped past 4× wasm + 250 ms). */
+  calibration?: { gpuMs: number | null; wasmMs: number; gpuFirstMs?: number; gpuStoppedAfterMs?: number; cosine?: number };
 }
 
 /** Anything with RGBA bytes and a size, like ImageData. */
@@ -99,6 +121,8 @@ export declare class SigLIP {
   ): Promise<SigLIP>;
 
   readonly info: Readonly<ModelInfo>;
+  /** Called with the new info when the model moves from WebGPU to wasm (device lost). */
+  onBackendChange?: (info: Readonly<ModelInfo>) => void;
   readonly stats: { textCacheHits: number; textCacheMisses: number };
 
   /** Zero-shot classification; results sorted by score, highest first. */

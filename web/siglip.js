@@ -399,7 +399,10 @@ export class SigLIP {
     if (!this._ch) throw new Error('this model has been disposed');
     const r = await this._ch.call(op, { handle: this._handle, ...args }, transfer);
     // The worker's WebGPU backend fell back to wasm (webgpu/backend.mjs).
-    if (r?.backendInfo) this.info = Object.freeze({ ...this.info, ...r.backendInfo });
+    if (r?.backendInfo) {
+      this.info = Object.freeze({ ...this.info, ...r.backendInfo });
+      this.onBackendChange?.(this.info);
+    }
     return r;
   }
 

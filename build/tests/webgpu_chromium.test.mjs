@@ -238,3 +238,29 @@ test("'auto' with the SwiftShader adapter calibrates and says both timings", { t
     assert.ok(c.cosine > 0.9999, `calibration cosine ${c.cosine}`);
   }
 });
+
+test('the demo page with WebGPU forced (?backend=webgpu): the pill says WebGPU, 12/12 samples classified right', { timeout: 300000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const demo = JSON.parse(fs.readFileSync(path.join(root, 'testdata/demo/demo_meta.json'), 'utf8'));
+  const trueLabel = (file) => { const [, , , colour, shape] = file.replace(/\.png$/, '').split('_'); return `${colour} ${shape}`; };
+  await page.goto(`${origin}/?backend=webgpu`);
+  await page.waitForFunction(() => document.querySelector('#model-dot.ready, #model-dot.error'), null, { timeout: 120000 });
+  assert.equal(await page.getAttribute('#model-dot', 'class'), 'dot ready', await page.textContent('#banner-text'));
+  const info = await page.evaluate(() => JSON.parse(JSON.stringify(siglipDemo.model.info)));
+  t.diagnostic(`demo model: ${info.backend} (${info.backendReason}); ${info.gpu?.uploadedBytes} bytes uploaded of ${info.gpu?.fileBytes}; kernels compiled in ${info.gpu?.compileMs} ms; pill: ${await page.textContent('#model-detail')}`);
+  assert.equal(info.backend, 'webgpu');
+  assert.match(await page.textContent('#model-detail'), /WebGPU/);
+  assert.equal(await page.inputValue('#model-backend'), 'webgpu');
+  let right = 0;
+  const times = [];
+  for (const file of demo.samples) {
+    await page.click(`.samples button[data-file="${file}"]`);
+    const top = await page.waitForFunction((f) => siglipDemo.lastClassified?.name === f && siglipDemo.lastClassified.top, file, { timeout: 120000 });
+    if (await top.jsonValue() === trueLabel(file)) right++;
+    times.push(Math.round(await page.evaluate(() => siglipDemo.lastClassified.ms)));
+  }
+  t.diagnostic(`${right}/${demo.samples.length} right on WebGPU (SwiftShader); classify ms (48 labels, the first embeds the prompts): ${times.join(' ')}`);
+  assert.equal(right, demo.samples.length);
+  assert.equal(await page.evaluate(() => siglipDemo.model.info.backend), 'webgpu');
+  assert.deepEqual(pageErrors.filter((e) => !/favicon/.test(e)), []);
+});

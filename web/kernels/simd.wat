@@ -288,24 +288,28 @@
           ;; The activations stay i32.load + i32x4.splat: v128.load32_splat
           ;; measured 30% slower (V8/x64 broadcasts in the float domain and
           ;; each pmaddwd then pays a bypass delay); unrolling this loop by
-          ;; two k-pairs measured 5% slower too.
+          ;; two k-pairs measured 5% slower too. The splat is each dot's first
+          ;; operand: without AVX, V8 emits pmaddwd into a copy of the first
+          ;; operand, so the splat (dead after its second use) is copied
+          ;; once per row rather than the weights (live for all five rows)
+          ;; twice; with AVX (vpmaddwd) the order does not matter.
           (local.set $wl (v128.load8x8_s (local.get $wp)))
           (local.set $wh (v128.load8x8_s offset=8 (local.get $wp)))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a0) (local.get $off)))))
-          (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x))))
-          (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $wh) (local.get $x))))
+          (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $x) (local.get $wl))))
+          (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $x) (local.get $wh))))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a1) (local.get $off)))))
-          (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x))))
-          (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $wh) (local.get $x))))
+          (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $x) (local.get $wl))))
+          (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $x) (local.get $wh))))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a2) (local.get $off)))))
-          (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x))))
-          (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $wh) (local.get $x))))
+          (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $x) (local.get $wl))))
+          (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $x) (local.get $wh))))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a3) (local.get $off)))))
-          (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x))))
-          (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $wh) (local.get $x))))
+          (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $x) (local.get $wl))))
+          (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $x) (local.get $wh))))
           (local.set $x (i32x4.splat (i32.load (i32.add (local.get $a4) (local.get $off)))))
-          (local.set $c40 (i32x4.add (local.get $c40) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x))))
-          (local.set $c41 (i32x4.add (local.get $c41) (i32x4.dot_i16x8_s (local.get $wh) (local.get $x))))
+          (local.set $c40 (i32x4.add (local.get $c40) (i32x4.dot_i16x8_s (local.get $x) (local.get $wl))))
+          (local.set $c41 (i32x4.add (local.get $c41) (i32x4.dot_i16x8_s (local.get $x) (local.get $wh))))
           (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
           (local.set $off (i32.add (local.get $off) (i32.const 4)))
           (br $k)))

@@ -28,6 +28,7 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
@@ -50,7 +51,7 @@ func main() {
 	raw["vision_config"].(map[string]any)["num_hidden_layers"] = 2
 	cfgJSON, err := json.Marshal(raw)
 	check(err)
-	specs, err := modelfile.Specs(cfgJSON)
+	specs, err := weights.Specs(cfgJSON)
 	check(err)
 	src := formula{}
 	for _, s := range specs {
@@ -59,7 +60,7 @@ func main() {
 	tokBytes, err := os.ReadFile("testdata/tokenizer/xlnet-base-cased-spiece.model")
 	check(err)
 	var out bytes.Buffer
-	check(modelfile.Write(&out, cfgJSON, tokBytes, "spiece.model", src, "q8"))
+	check(modelfile.Write(&out, weights.Specs, cfgJSON, tokBytes, "spiece.model", src, "q8"))
 	check(os.WriteFile(os.Args[1], out.Bytes(), 0o644))
 
 	cfg, err := model.ParseConfigJSON(cfgJSON)

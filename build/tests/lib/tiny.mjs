@@ -68,6 +68,7 @@ import (
 	"os"
 
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -81,7 +82,7 @@ func main() {
 	f, err := safetensors.Parse(st)
 	check(err)
 	var b bytes.Buffer
-	check(modelfile.Write(&b, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"))
+	check(modelfile.Write(&b, weights.Specs, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"))
 	check(os.WriteFile(os.Args[1], b.Bytes(), 0o644))
 }
 
