@@ -181,36 +181,25 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
 }
 
 // layernorm: Y[r] = LN(X[r·step + off]) for r < rows (torch.nn.LayerNorm:
-// mean, biased variance, two passes), one workgroup of 256 per row.
+// mean, biased variance, two passes), one invocation per row (no workgroup
+// barriers: costly on SwiftShader).
 export function layernorm() {
   const bindings = [['X', 'read'], ['G', 'read'], ['Bt', 'read'], ['Y', 'rw'], ['p', 'uniform']];
   const decl = declare(bindings, { X: 'array<f32>', G: 'array<f32>', Bt: 'array<f32>', Y: 'array<f32>' },
     'struct Params { rows: u32, dim: u32, step: u32, off: u32, eps: f32, _a: u32, _b: u32, _c: u32 }');
   const code = `${decl}
-var<workgroup> red: array<f32, 256>;
-fn total(li: u32, v: f32) -> f32 {
-  red[li] = v;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (li < s) { red[li] += red[li + s]; }
-    workgroupBarrier();
-  }
-  let t = red[0];
-  workgroupBarrier();
-  return t;
-}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let r = wg.x + wg.y * 65535u;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let r = g.x;
   if (r >= p.rows) { return; }
   let x0 = (r * p.step + p.off) * p.dim;
   var s = 0.0;
-  for (var i = li; i < p.dim; i += 256u) { s += X[x0 + i]; }
-  let mean = total(li, s) / f32(p.dim);
+  for (var i = 0u; i < p.dim; i++) { s += X[x0 + i]; }
+  let mean = s / f32(p.dim);
   var q = 0.0;
-  for (var i = li; i < p.dim; i += 256u) { let d = X[x0 + i] - mean; q += d * d; }
-  let inv = inverseSqrt(total(li, q) / f32(p.dim) + p.eps);
-  for (var i = li; i < p.dim; i += 256u) {
+  for (var i = 0u; i < p.dim; i++) { let d = X[x0 + i] - mean; q += d * d; }
+  let inv = inverseSqrt(q / f32(p.dim) + p.eps);
+  for (var i = 0u; i < p.dim; i++) {
     Y[r * p.dim + i] = (X[x0 + i] - mean) * inv * G[i] + Bt[i];
   }
 }`;

@@ -235,7 +235,7 @@ export class GPUTowers {
 
   _layernorm(steps, prefix, X, Y, rows, dim, eps, step = 1, off = 0) {
     steps.push(this._step('layernorm', { X, G: this._w(prefix + '.weight').buf, Bt: this._w(prefix + '.bias').buf, Y },
-      [rows, dim, step, off, { f: eps }, 0, 0, 0], [Math.min(rows, 65535), Math.ceil(rows / 65535), 1]));
+      [rows, dim, step, off, { f: eps }, 0, 0, 0], [Math.ceil(rows / 64), 1, 1]));
   }
 
   _encoder(steps, prefix, tower, b, n, seq) {
