@@ -24,7 +24,7 @@ func init() {
 
 func runConvert(args []string) error {
 	fl := flag.NewFlagSet("convert", flag.ContinueOnError)
-	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model or tokenizer.json), or hf:OWNER/REPO[@REVISION]")
+	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model, tokenizer.json or tokenizer.model), or hf:OWNER/REPO[@REVISION]")
 	out := fl.String("out", "", "model file to write")
 	quant := fl.String("quant", "q8", "weight scheme: q8, q4, f16 or f32")
 	scaleF16 := fl.Bool("q8-scale-f16", false, "store q8 row scales as f16")
