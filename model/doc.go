@@ -38,7 +38,7 @@
 // package can add its own Linear or Embedding (int4, quantized token
 // table) without touching this one. Sources must be safe for concurrent
 // calls: Load fetches layers in parallel. Which tensors are Linears is
-// given by IsLinear: every *_proj.weight, fc1/fc2.weight, the text head,
+// what the loaders ask for (TensorSpecs records it): every *_proj.weight, fc1/fc2.weight, the text head,
 // the head's in_proj_weight and the patch-embedding weight [hidden, C, p,
 // p] (a Linear over patch vectors in (c, y, x) order).
 //

@@ -1,6 +1,14 @@
 package model
 
-import "fmt"
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/siglip-wasm/siglip-wasm/kernel"
+)
 
 // TensorKind says how Load reads a parameter: Float, Linear or Embedding.
 type TensorKind int
@@ -24,81 +32,80 @@ type TensorSpec struct {
 }
 
 // TensorSpecs lists every parameter tensor a SigLIP model of this
-// configuration has, with HF names and shapes, in a fixed order (what a
-// converter must write and what Load reads).
+// configuration has, with HF names and shapes and how Load reads each: what
+// a converter must write and what Load reads. It is recorded from Load
+// itself (run on a source that hands out placeholders), so the tensor
+// names are written once, in the towers' loaders, and the table cannot
+// disagree with them. Order: by name, segment by segment, layer numbers
+// numerically (logit_*, text_model.*, vision_model.*). A configuration
+// Load refuses has no table (nil).
 func TensorSpecs(c Config) []TensorSpec {
-	t, v := c.TextConfig, c.VisionConfig
-	var out []TensorSpec
-	add := func(name string, shape ...int) { out = append(out, TensorSpec{name, shape, kindOf(name)}) }
-	add("logit_scale", 1)
-	add("logit_bias", 1)
-	add("text_model.embeddings.token_embedding.weight", t.VocabSize, t.HiddenSize)
-	add("text_model.embeddings.position_embedding.weight", t.MaxPositionEmbeddings, t.HiddenSize)
-	encoderSpecs(&out, "text_model.encoder", t.NumHiddenLayers, t.HiddenSize, t.IntermediateSize)
-	add("text_model.final_layer_norm.weight", t.HiddenSize)
-	add("text_model.final_layer_norm.bias", t.HiddenSize)
-	add("text_model.head.weight", t.ProjectionSize, t.HiddenSize)
-	add("text_model.head.bias", t.ProjectionSize)
-	h := v.HiddenSize
-	add("vision_model.embeddings.patch_embedding.weight", h, v.NumChannels, v.PatchSize, v.PatchSize)
-	add("vision_model.embeddings.patch_embedding.bias", h)
-	add("vision_model.embeddings.position_embedding.weight", v.NumPatches(), h)
-	encoderSpecs(&out, "vision_model.encoder", v.NumHiddenLayers, h, v.IntermediateSize)
-	add("vision_model.post_layernorm.weight", h)
-	add("vision_model.post_layernorm.bias", h)
-	add("vision_model.head.probe", 1, 1, h)
-	add("vision_model.head.attention.in_proj_weight", 3*h, h)
-	add("vision_model.head.attention.in_proj_bias", 3*h)
-	add("vision_model.head.attention.out_proj.weight", h, h)
-	add("vision_model.head.attention.out_proj.bias", h)
-	add("vision_model.head.layernorm.weight", h)
-	add("vision_model.head.layernorm.bias", h)
-	add("vision_model.head.mlp.fc1.weight", v.IntermediateSize, h)
-	add("vision_model.head.mlp.fc1.bias", v.IntermediateSize)
-	add("vision_model.head.mlp.fc2.weight", h, v.IntermediateSize)
-	add("vision_model.head.mlp.fc2.bias", h)
-	return out
+	r := &tableRecorder{}
+	if _, err := Load(c, r); err != nil {
+		return nil
+	}
+	slices.SortFunc(r.specs, func(a, b TensorSpec) int { return compareNames(a.Name, b.Name) })
+	return r.specs
 }
 
-func encoderSpecs(out *[]TensorSpec, prefix string, layers, h, inter int) {
-	for i := 0; i < layers; i++ {
-		p := fmt.Sprintf("%s.layers.%d.", prefix, i)
-		add := func(name string, shape ...int) { *out = append(*out, TensorSpec{p + name, shape, kindOf(p + name)}) }
-		add("layer_norm1.weight", h)
-		add("layer_norm1.bias", h)
-		for _, proj := range []string{"k_proj", "v_proj", "q_proj", "out_proj"} {
-			add("self_attn."+proj+".weight", h, h)
-			add("self_attn."+proj+".bias", h)
+// tableRecorder is the WeightSource TensorSpecs loads from: it notes each
+// request and answers with zeros (floats) or shape-only placeholders.
+type tableRecorder struct {
+	mu    sync.Mutex
+	specs []TensorSpec
+}
+
+func (r *tableRecorder) note(name string, shape []int, kind TensorKind) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.specs = append(r.specs, TensorSpec{name, slices.Clone(shape), kind})
+}
+
+func (r *tableRecorder) Float(name string, shape ...int) ([]float32, error) {
+	r.note(name, shape, TensorFloat)
+	return make([]float32, numElements(shape)), nil
+}
+
+func (r *tableRecorder) Linear(name string, shape ...int) (Linear, error) {
+	out, in, err := linearDims(name, shape)
+	if err != nil {
+		return nil, err
+	}
+	r.note(name, shape, TensorLinear)
+	return placeholderLinear{out, in}, nil
+}
+
+func (r *tableRecorder) Embedding(name string, vocab, hidden int) (Embedding, error) {
+	r.note(name, []int{vocab, hidden}, TensorEmbedding)
+	return placeholderEmbedding{vocab, hidden}, nil
+}
+
+type placeholderLinear struct{ out, in int }
+
+func (l placeholderLinear) In() int                                                   { return l.in }
+func (l placeholderLinear) Out() int                                                  { return l.out }
+func (placeholderLinear) Apply(_, _ []float32, _ int, _ []float32, _ *kernel.Scratch) {}
+
+type placeholderEmbedding struct{ vocab, dim int }
+
+func (e placeholderEmbedding) Vocab() int       { return e.vocab }
+func (e placeholderEmbedding) Dim() int         { return e.dim }
+func (placeholderEmbedding) Row(int, []float32) {}
+
+// compareNames orders dotted tensor names segment by segment, numeric
+// segments (layer indices) by value.
+func compareNames(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		if as[i] == bs[i] {
+			continue
 		}
-		add("layer_norm2.weight", h)
-		add("layer_norm2.bias", h)
-		add("mlp.fc1.weight", inter, h)
-		add("mlp.fc1.bias", inter)
-		add("mlp.fc2.weight", h, inter)
-		add("mlp.fc2.bias", h)
+		x, errA := strconv.Atoi(as[i])
+		y, errB := strconv.Atoi(bs[i])
+		if errA == nil && errB == nil {
+			return cmp.Compare(x, y)
+		}
+		return strings.Compare(as[i], bs[i])
 	}
+	return cmp.Compare(len(as), len(bs))
 }
-
-func kindOf(name string) TensorKind {
-	switch {
-	case name == "text_model.embeddings.token_embedding.weight":
-		return TensorEmbedding
-	case IsLinear(name):
-		return TensorLinear
-	}
-	return TensorFloat
-}
-
-// IsLinear reports whether the named parameter is a projection weight
-// (read through WeightSource.Linear) rather than a float tensor.
-func IsLinear(name string) bool {
-	switch {
-	case name == "text_model.embeddings.token_embedding.weight":
-		return false
-	case name == "vision_model.head.attention.in_proj_weight", name == "vision_model.embeddings.patch_embedding.weight":
-		return true
-	}
-	return hasSuffix(name, "_proj.weight") || hasSuffix(name, ".fc1.weight") || hasSuffix(name, ".fc2.weight") || name == "text_model.head.weight"
-}
-
-func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
