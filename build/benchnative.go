@@ -9,7 +9,7 @@ package main
 // = threads). Rounds alternate ours, peer, ours, peer… so that load from
 // other processes falls on both; each prints the median of all its runs:
 //
-//	CASE/native threads=N ours_ms=… peer_ms=… ratio=… (ours/peer) cpu_ratio=…
+//	CASE/native threads=N ours_ms=… peer_ms=… ratio=… (ours/peer) ours_cpu_ms=… peer_cpu_ms=… cpu_ratio=…
 //
 // cpu_ratio compares process CPU time per run, a second view that a shared
 // machine distorts less than wall time.
@@ -117,8 +117,9 @@ func runBenchNative(args []string) error {
 				peer.Runs, peer.CPURuns = append(peer.Runs, p.Runs...), append(peer.CPURuns, p.CPURuns...)
 			}
 			om, pm := median(ours.Runs), median(peer.Runs)
-			fmt.Printf("%s/native threads=%d ours_ms=%.1f peer_ms=%.1f ratio=%.2f cpu_ratio=%.2f (level %s; %d runs each; load %s)\n",
-				name, nt, om, pm, om/pm, median(ours.CPURuns)/median(peer.CPURuns), ours.Level, len(ours.Runs), loadAvg())
+			oc, pc := median(ours.CPURuns), median(peer.CPURuns)
+			fmt.Printf("%s/native threads=%d ours_ms=%.1f peer_ms=%.1f ratio=%.2f ours_cpu_ms=%.1f peer_cpu_ms=%.1f cpu_ratio=%.2f (level %s; %d runs each; load %s)\n",
+				name, nt, om, pm, om/pm, oc, pc, oc/pc, ours.Level, len(ours.Runs), loadAvg())
 		}
 	}
 	return nil

@@ -50,11 +50,12 @@
 //	avx512vnni  MatMulQ8: VPDPBUSD zmm, 2 panels × 8 rows; MatMulQ4: VPDPBUSD zmm, 16 rows
 //	avxvnni     MatMulQ8: VEX VPDPBUSD ymm, 1 panel × 4 rows;   MatMulQ4 as avx2
 //	avx2        MatMulQ8: VPMADDWD on sign-extended weights;  MatMulQ4: VPMADDUBSW, 8 rows
-//	            all three: MatMulF32 and Attention (FMA, 2 panels × 6 rows), QuantizeRow,
+//	            all three: MatMulF32 and Attention (FMA: avx512vnni 2 panels in a zmm × 8 rows,
+//	            the others 2 panels × 6 rows), QuantizeRow,
 //	            GELUTanh and softmax (8-lane Cephes exp)
-//	neon-sdot   MatMulQ8: SDOT, 1 panel × 4 rows
-//	neon        MatMulQ8: SMLAL on widened weights; both: MatMulF32 and
-//	            Attention (FMLA); MatMulQ4 and the row operations stay Go
+//	neon-sdot   MatMulQ8: SDOT, 1 panel × 4 rows; MatMulQ4: SDOT, 4 rows (signed Q)
+//	neon        MatMulQ8: SMLAL on widened weights (MatMulQ4 stays Go); both:
+//	            MatMulF32 and Attention (FMLA); the row operations stay Go
 //
 // VPDPBUSD multiplies unsigned by signed bytes: the VNNI forms feed qa+128
 // and subtract PackedQ8's row sums (rowSums, as matmul_q8x4), and the q4

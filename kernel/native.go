@@ -385,13 +385,30 @@ func q8Panels4(kern q8Dot4, corr bool, elem, step int) func(dst []float32, qa []
 	}
 }
 
-// f32Dot6 is a native f32 inner product: six activation rows against two
-// PackedF32 panels (w1 may equal w0) over k ≥ 1, in k order (fused
-// multiply-add).
-type f32Dot6 func(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, k int)
+// f32Dot is a native f32 inner product: a few activation rows (six or
+// eight, f32Gemm's rows) against two PackedF32 panels (w1 may equal w0)
+// over k ≥ 1, in k order (fused multiply-add).
+type f32Dot func(acc *[8][2 * PanelRows]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
 
-// f32Gemm makes a gemm (see nativeKernels) from a six-row inner product.
-func f32Gemm(kern f32Dot6) func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
+// f32Store is where an f32Dot6 that stores (direct) finishes six rows of
+// two full panels itself: bias added (−0 when none: y + −0 = y), 16
+// outputs per row at dst[i] (offsets are the assembly's: dst 0, bias 64).
+type f32Store struct {
+	dst  [8]*float32
+	bias *float32
+}
+
+// negZero16 is the bias of a product without one (see f32Store).
+var negZero16 = func() (z [2 * PanelRows]float32) {
+	for i := range z {
+		z[i] = float32(math.Copysign(0, -1))
+	}
+	return
+}()
+
+// f32Gemm makes a gemm (see nativeKernels) from an inner product of rows rows;
+// direct: kern stores full tiles itself (f32Store).
+func f32Gemm(kern f32Dot, rows int, direct bool) func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
 	return func(dst []float32, ldc int, a []float32, lda, m int, wd []float32, n, k int, bias []float32, plo, phi int) {
 		if m <= 0 || k <= 0 || plo >= phi {
 			return
@@ -402,19 +419,34 @@ func f32Gemm(kern f32Dot6) func(dst []float32, ldc int, a []float32, lda, m int,
 		if bias != nil {
 			_ = bias[n-1]
 		}
-		var acc [6][2 * PanelRows]float32
-		var ptr [6]*float32
+		var acc [8][2 * PanelRows]float32
+		var ptr [8]*float32
+		var st f32Store
 		for r0 := 0; r0 < m; r0 += f32RowBlock {
 			r1 := min(r0+f32RowBlock, m)
 			for p := plo; p < phi; p += 2 {
 				p1 := min(p+1, phi-1) // an odd last panel pairs with itself
 				w0, w1 := &wd[p*k*PanelRows], &wd[p1*k*PanelRows]
-				for r := r0; r < r1; r += 6 {
-					for i := range ptr {
+				full := direct && p1 == p+1 && (p+2)*PanelRows <= n
+				if full {
+					st.bias = &negZero16[0]
+					if bias != nil {
+						st.bias = &bias[p*PanelRows:][:2*PanelRows][0]
+					}
+				}
+				for r := r0; r < r1; r += rows {
+					for i := range ptr[:rows] {
 						ptr[i] = &a[min(r+i, r1-1)*lda]
 					}
-					kern(&acc, &ptr, w0, w1, k)
-					for i := 0; i < 6 && r+i < r1; i++ {
+					if full && r+rows <= r1 {
+						for i := range st.dst[:rows] {
+							st.dst[i] = &dst[(r+i)*ldc+p*PanelRows]
+						}
+						kern(&acc, &ptr, w0, w1, k, &st)
+						continue
+					}
+					kern(&acc, &ptr, w0, w1, k, nil)
+					for i := 0; i < rows && r+i < r1; i++ {
 						drow := dst[(r+i)*ldc : (r+i)*ldc+n]
 						store8(drow, acc[i][:PanelRows], p, bias)
 						if p1 != p {

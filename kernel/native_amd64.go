@@ -1,10 +1,6 @@
 package kernel
 
-import (
-	"math"
-
-	"golang.org/x/sys/cpu"
-)
+import "golang.org/x/sys/cpu"
 
 // The amd64 levels, best first: AVX-512 VNNI (two panels per 512-bit
 // VPDPBUSD, eight rows), AVX-VNNI (VEX VPDPBUSD, one panel, four rows),
@@ -30,19 +26,14 @@ type q8Store struct {
 	bias   *float32
 }
 
-// negZero16 is the bias of a product without one (see q8DotAVX512).
-var negZero16 = func() (z [2 * PanelRows]float32) {
-	for i := range z {
-		z[i] = float32(math.Copysign(0, -1))
-	}
-	return
-}()
-
 //go:noescape
 func q8DotAVX2(acc *[4][PanelRows]int32, a *[4]*byte, w *int8, np int)
 
 //go:noescape
-func f32DotFMA(acc *[6][2 * PanelRows]float32, a *[6]*float32, w0, w1 *float32, k int)
+func f32DotAVX512(acc *[8][2 * PanelRows]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
+
+//go:noescape
+func f32DotFMA(acc *[8][2 * PanelRows]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
 
 //go:noescape
 func q4RowAVX512(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
@@ -105,7 +96,7 @@ func nativeProbe() []*nativeKernels {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		return nil
 	}
-	gemm := f32Gemm(f32DotFMA)
+	gemm := f32Gemm(f32DotFMA, 6, true)
 	base := nativeKernels{f32Panels: f32Panels(gemm), gemm: gemm, q4: q4RowAVX2, q4G: 8, q4U8: true,
 		quantize: quantizeRowNative, expSubSum: expSubSumNative, geluTanh: geluTanhNative}
 	quad := func(w *PackedQ8) bool { return w.Kp%4 == 0 }
@@ -113,6 +104,8 @@ func nativeProbe() []*nativeKernels {
 		l := base
 		l.name, l.corr, l.q8Prep, l.q8Panels, l.q8Ok = "avx512vnni", true, prepU8, q8PanelsAVX512, quad
 		l.q4, l.q4G = q4RowAVX512, 16
+		l.gemm = f32Gemm(f32DotAVX512, 8, true)
+		l.f32Panels = f32Panels(l.gemm)
 		nativeLevels = append(nativeLevels, &l)
 	}
 	if cpu.X86.HasAVXVNNI {

@@ -257,10 +257,12 @@ avx2Loop:
 	VZEROUPPER
 	RET
 
-// func f32DotFMA(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int)
+// func f32DotFMA(acc *[8][16]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
 // Six activation rows against two PackedF32 panels (w1 may equal w0),
-// in k order with fused multiply-add; k ≥ 1.
-TEXT ·f32DotFMA(SB), NOSPLIT, $0-40
+// in k order with fused multiply-add; k ≥ 1. With st nil the sums go to
+// acc; otherwise row i gets st.bias (16 values; −0 for none) added and
+// its 16 outputs stored at st.dst[i].
+TEXT ·f32DotFMA(SB), NOSPLIT, $0-48
 	MOVQ a+8(FP), SI
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
@@ -314,6 +316,45 @@ fmaLoop:
 	ADDQ $4, R13
 	DECQ CX
 	JNZ fmaLoop
+	MOVQ st+40(FP), AX
+	TESTQ AX, AX
+	JZ fmaAcc
+	MOVQ 64(AX), BX
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	MOVQ 0(AX), BX
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	MOVQ 8(AX), BX
+	VMOVUPS Y2, (BX)
+	VMOVUPS Y3, 32(BX)
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	MOVQ 16(AX), BX
+	VMOVUPS Y4, (BX)
+	VMOVUPS Y5, 32(BX)
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	MOVQ 24(AX), BX
+	VMOVUPS Y6, (BX)
+	VMOVUPS Y7, 32(BX)
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	MOVQ 32(AX), BX
+	VMOVUPS Y8, (BX)
+	VMOVUPS Y9, 32(BX)
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+	MOVQ 40(AX), BX
+	VMOVUPS Y10, (BX)
+	VMOVUPS Y11, 32(BX)
+	VZEROUPPER
+	RET
+fmaAcc:
 	MOVQ acc+0(FP), DI
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
@@ -657,5 +698,96 @@ q4b2:
 	ADDQ $32, DI
 	DECQ R10
 	JNZ q4g2
+	VZEROUPPER
+	RET
+
+// func f32DotAVX512(acc *[8][16]float32, a *[8]*float32, w0, w1 *float32, k int, st *f32Store)
+// f32DotFMA with eight rows and both panels in one zmm (w0 in lanes 0-7,
+// w1 in 8-15): one insert and eight FMAs with a broadcast operand per k.
+TEXT ·f32DotAVX512(SB), NOSPLIT, $0-48
+	MOVQ a+8(FP), SI
+	MOVQ w0+16(FP), DX
+	MOVQ w1+24(FP), BX
+	MOVQ k+32(FP), CX
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	MOVQ 32(SI), R12
+	MOVQ 40(SI), R13
+	MOVQ 48(SI), R14
+	MOVQ 56(SI), R15
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+f512Loop:
+	VMOVUPS (DX), Y16
+	VINSERTF64X4 $1, (BX), Z16, Z16
+	VFMADD231PS.BCST (R8), Z16, Z0
+	VFMADD231PS.BCST (R9), Z16, Z1
+	VFMADD231PS.BCST (R10), Z16, Z2
+	VFMADD231PS.BCST (R11), Z16, Z3
+	VFMADD231PS.BCST (R12), Z16, Z4
+	VFMADD231PS.BCST (R13), Z16, Z5
+	VFMADD231PS.BCST (R14), Z16, Z6
+	VFMADD231PS.BCST (R15), Z16, Z7
+	ADDQ $32, DX
+	ADDQ $32, BX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ $4, R14
+	ADDQ $4, R15
+	DECQ CX
+	JNZ f512Loop
+	MOVQ st+40(FP), AX
+	TESTQ AX, AX
+	JZ f512Acc
+	MOVQ 64(AX), BX
+	VMOVUPS (BX), Z17
+	VADDPS Z17, Z0, Z0
+	MOVQ 0(AX), BX
+	VMOVUPS Z0, (BX)
+	VADDPS Z17, Z1, Z1
+	MOVQ 8(AX), BX
+	VMOVUPS Z1, (BX)
+	VADDPS Z17, Z2, Z2
+	MOVQ 16(AX), BX
+	VMOVUPS Z2, (BX)
+	VADDPS Z17, Z3, Z3
+	MOVQ 24(AX), BX
+	VMOVUPS Z3, (BX)
+	VADDPS Z17, Z4, Z4
+	MOVQ 32(AX), BX
+	VMOVUPS Z4, (BX)
+	VADDPS Z17, Z5, Z5
+	MOVQ 40(AX), BX
+	VMOVUPS Z5, (BX)
+	VADDPS Z17, Z6, Z6
+	MOVQ 48(AX), BX
+	VMOVUPS Z6, (BX)
+	VADDPS Z17, Z7, Z7
+	MOVQ 56(AX), BX
+	VMOVUPS Z7, (BX)
+	VZEROUPPER
+	RET
+f512Acc:
+	MOVQ acc+0(FP), DI
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
 	VZEROUPPER
 	RET

@@ -132,8 +132,9 @@ neonLoop:
 	VST1.P [V14.S4], 16(R0)
 	RET
 
-// func f32DotNEON(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int)
-TEXT ·f32DotNEON(SB), NOSPLIT, $0-40
+// func f32DotNEON(acc *[6][16]float32, a *[6]*float32, w0, w1 *float32, k int, st *f32Store)
+// (st is unused: the Go driver passes nil and stores.)
+TEXT ·f32DotNEON(SB), NOSPLIT, $0-48
 	MOVD a+8(FP), R1
 	MOVD w0+16(FP), R2
 	MOVD w1+24(FP), R3
@@ -210,4 +211,61 @@ fmlaLoop:
 	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R0)
 	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
 	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R0)
+	RET
+
+// func q4RowSDOT(y *float32, wq *byte, sw *float32, at *int8, sa *float32, corr *int32, groups, blocks int)
+// q4RowAVX512's contract for groups of 4 rows, weights signed (Q, not
+// Q+8: SDOT is signed × signed, so corr is unused): per block, eight SDOTs
+// of a broadcast weight quad by four rows' activation quads, then
+// y = y + float32(acc)·float32(sa·sw) in order (SCVTF, FMUL, FMUL, FADD:
+// separate roundings, as RefMatMulQ4).
+TEXT ·q4RowSDOT(SB), NOSPLIT, $0-64
+	MOVD y+0(FP), R0
+	MOVD at+24(FP), R3
+	MOVD sa+32(FP), R4
+	MOVD groups+48(FP), R6
+q4gSDOT:
+	MOVD wq+8(FP), R1
+	MOVD sw+16(FP), R2
+	MOVD blocks+56(FP), R7
+	VEOR V0.B16, V0.B16, V0.B16
+q4bSDOT:
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VLD1R.P 4(R1), [V4.S4]
+	VLD1.P 16(R3), [V6.B16]
+	WORD $0x4e869481 // SDOT V1.4S, V4.16B, V6.16B
+	VLD1R.P 4(R1), [V5.S4]
+	VLD1.P 16(R3), [V7.B16]
+	WORD $0x4e8794a2 // SDOT V2.4S, V5.16B, V7.16B
+	VLD1R.P 4(R1), [V4.S4]
+	VLD1.P 16(R3), [V6.B16]
+	WORD $0x4e869481 // SDOT V1.4S, V4.16B, V6.16B
+	VLD1R.P 4(R1), [V5.S4]
+	VLD1.P 16(R3), [V7.B16]
+	WORD $0x4e8794a2 // SDOT V2.4S, V5.16B, V7.16B
+	VLD1R.P 4(R1), [V4.S4]
+	VLD1.P 16(R3), [V6.B16]
+	WORD $0x4e869481 // SDOT V1.4S, V4.16B, V6.16B
+	VLD1R.P 4(R1), [V5.S4]
+	VLD1.P 16(R3), [V7.B16]
+	WORD $0x4e8794a2 // SDOT V2.4S, V5.16B, V7.16B
+	VLD1R.P 4(R1), [V4.S4]
+	VLD1.P 16(R3), [V6.B16]
+	WORD $0x4e869481 // SDOT V1.4S, V4.16B, V6.16B
+	VLD1R.P 4(R1), [V5.S4]
+	VLD1.P 16(R3), [V7.B16]
+	WORD $0x4e8794a2 // SDOT V2.4S, V5.16B, V7.16B
+	VADD V2.S4, V1.S4, V1.S4
+	WORD $0x4e21d821 // SCVTF V1.4S, V1.4S
+	VLD1R.P 4(R2), [V3.S4]
+	VLD1.P 16(R4), [V5.S4]
+	WORD $0x6e25dc63 // FMUL V3.4S, V3.4S, V5.4S
+	WORD $0x6e23dc21 // FMUL V1.4S, V1.4S, V3.4S
+	WORD $0x4e21d400 // FADD V0.4S, V0.4S, V1.4S
+	SUBS $1, R7, R7
+	BNE q4bSDOT
+	VST1.P [V0.S4], 16(R0)
+	SUBS $1, R6, R6
+	BNE q4gSDOT
 	RET

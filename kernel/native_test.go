@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -73,5 +74,42 @@ func TestNativePresent(t *testing.T) {
 		t.Fatalf("best level %q not in use (%q)", nativeLevels[0].name, Native())
 	case runtime.GOARCH == "arm64" && len(nativeLevels) == 0:
 		t.Fatal("arm64 has NEON everywhere, yet no native level")
+	}
+}
+
+// BenchmarkNative times each native level's products on the vision
+// tower's shapes, per CPU-second as well as per wall-second (a shared
+// machine distorts the latter):
+//
+//	go test -run '^$' -bench Native -cpu 1 ./kernel/
+func BenchmarkNative(b *testing.B) {
+	r := rand.New(rand.NewSource(7))
+	for _, sh := range benchShapes {
+		a := testMatrix(r, sh.m, sh.k, false)
+		wq := randQ8(r, sh.n, sh.k)
+		wf, _ := PackF32(testMatrix(r, sh.n, sh.k, false), sh.n, sh.k)
+		dst := make([]float32, sh.m*sh.n)
+		for _, f := range hostForms() {
+			for _, c := range []struct {
+				name string
+				run  func(s *Scratch)
+			}{
+				{"q8", func(s *Scratch) { f.k.matMulQ8(dst, a, sh.m, wq, nil, s) }},
+				{"f32", func(s *Scratch) { f.k.matMulF32(dst, a, sh.m, wf, nil) }},
+			} {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/%s", c.name, sh.m, sh.k, sh.n, f.name), func(b *testing.B) {
+					var s Scratch
+					c.run(&s)
+					b.ResetTimer()
+					cpu0 := processCPUSeconds()
+					for i := 0; i < b.N; i++ {
+						c.run(&s)
+					}
+					flop := 2 * float64(sh.m*sh.n*sh.k) * float64(b.N)
+					b.ReportMetric(flop/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					b.ReportMetric(flop/(processCPUSeconds()-cpu0)/1e9, "GFLOP/cpu-s")
+				})
+			}
+		}
 	}
 }

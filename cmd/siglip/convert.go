@@ -25,7 +25,7 @@ func init() {
 
 func runConvert(args []string) error {
 	fl := flag.NewFlagSet("convert", flag.ContinueOnError)
-	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model or tokenizer.json), or hf:OWNER/REPO[@REVISION]")
+	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model, tokenizer.json or tokenizer.model), or hf:OWNER/REPO[@REVISION]")
 	out := fl.String("out", "", "model file to write")
 	quant := fl.String("quant", "q8", "weight scheme: q8, q4, f16 or f32")
 	scaleF16 := fl.Bool("q8-scale-f16", false, "store q8 row scales as f16")
@@ -164,15 +164,22 @@ func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.R
 	return res, nil
 }
 
+// readTokenizer picks the snapshot's tokenizer: spiece.model (SigLIP), else
+// tokenizer.json (what transformers loads for SigLIP 2), else Gemma's
+// tokenizer.model (a SentencePiece model like spiece.model, stored as one).
 func readTokenizer(dir string) ([]byte, string, error) {
-	for _, kind := range []string{modelfile.TokenizerSentencePiece, modelfile.TokenizerJSON} {
-		b, err := os.ReadFile(filepath.Join(dir, kind))
+	for _, f := range []struct{ name, kind string }{
+		{"spiece.model", modelfile.TokenizerSentencePiece},
+		{"tokenizer.json", modelfile.TokenizerJSON},
+		{"tokenizer.model", modelfile.TokenizerSentencePiece},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
 		if err == nil {
-			return b, kind, nil
+			return b, f.kind, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, "", err
 		}
 	}
-	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model or tokenizer.json)", dir)
+	return nil, "", fmt.Errorf("%s: no tokenizer (spiece.model, tokenizer.json or tokenizer.model)", dir)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
@@ -110,6 +112,11 @@ func validateFile(tmp string) (int64, string, error) {
 		return 0, "", err
 	}
 	defer unmap()
+	// The check builds the model, which for f32 files is a packed float32
+	// copy of every Linear (the size of the output): collect garbage
+	// eagerly meanwhile so the peak stays near that copy, not twice it.
+	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	f, err := validateModelFile(b)
 	if err != nil {
 		return 0, "", err
