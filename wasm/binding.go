@@ -292,6 +292,12 @@ func (b *binding) scores(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFinite("image embeddings", img); err != nil {
+		return nil, err
+	}
+	if err := checkFinite("text embeddings", txt); err != nil {
+		return nil, err
+	}
 	imgs, err := splitRows(img, dim)
 	if err != nil {
 		return nil, fmt.Errorf("image embeddings: %w", err)
