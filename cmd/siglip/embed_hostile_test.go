@@ -161,3 +161,15 @@ func TestBoundedReads(t *testing.T) {
 		t.Errorf("an overlong --text: %v", err)
 	}
 }
+
+// TestTextLimitEverywhere: tokenizer.MaxTextBytes applies to every verb
+// that takes texts, as it does in the wasm binding.
+func TestTextLimitEverywhere(t *testing.T) {
+	long := strings.Repeat("y", 4097)
+	if err := runTokenize([]string{"--tokenizer", filepath.Join("..", "..", "testdata", "tokenizer", "xlnet-base-cased-spiece.model"), long}); err == nil || !strings.Contains(err.Error(), "TEXT 1 is 4097 bytes long") {
+		t.Errorf("tokenize: %v", err)
+	}
+	if _, err := readLabels("cat,"+long, ""); err == nil || !strings.Contains(err.Error(), "label 2 is 4097 bytes long") {
+		t.Errorf("labels: %v", err)
+	}
+}
