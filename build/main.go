@@ -1,55 +1,26 @@
 // Command build is the project's tooling: `go run ./build VERB [flags]`.
 //
-// Each verb lives in its own file and registers itself in init(), so that
-// serve, bench, wasm and kernels can grow independently.
+// Each verb lives in its own file and registers itself in init() with
+// register (the registry is internal/verbs, shared with cmd/siglip), so
+// that serve, bench, wasm and kernels can grow independently.
 package main
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+
+	"github.com/siglip-wasm/siglip-wasm/internal/verbs"
 )
 
-type verb struct {
-	summary string
-	run     func(args []string) error
-}
-
-var verbs = map[string]verb{}
+// registry is the verb registry shared with cmd/siglip (internal/verbs).
+var registry = verbs.New("build", "usage: go run ./build VERB [flags]")
 
 func register(name, summary string, run func(args []string) error) {
-	verbs[name] = verb{summary, run}
+	registry.Register(name, summary, run)
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./build VERB [flags]\n\nverbs:")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, verbs[n].summary)
-	}
-}
-
-func main() {
-	if len(os.Args) < 2 {
-		usage()
-		os.Exit(2)
-	}
-	v, ok := verbs[os.Args[1]]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "build: unknown verb %q\n", os.Args[1])
-		usage()
-		os.Exit(2)
-	}
-	if err := v.run(os.Args[2:]); err != nil {
-		fmt.Fprintf(os.Stderr, "build %s: %v\n", os.Args[1], err)
-		os.Exit(1)
-	}
-}
+func main() { registry.Main() }
 
 // repoRoot finds the module root (the folder holding go.mod) from the
 // working directory up, so every verb works from any sub-folder.

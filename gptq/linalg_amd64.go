@@ -44,3 +44,19 @@ func carry8(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
 	}
 	carry8Go(&tail, e, ri[n:], n)
 }
+
+//go:noescape
+func dot4FMA(s *[cholBlock]float64, a, b *float64, ldb, n int)
+
+func dot4(s *[cholBlock]float64, a, b []float64, ldb, nb int) {
+	n := len(a) &^ 7
+	if !haveFMA || n == 0 || nb != cholBlock {
+		dot4Go(s, a, b, ldb, nb)
+		return
+	}
+	_ = b[3*ldb+len(a)-1]
+	dot4FMA(s, &a[0], &b[0], ldb, n)
+	for c := 0; c < cholBlock; c++ {
+		s[c] += dotGo(a[n:], b[c*ldb+n:c*ldb+len(a)])
+	}
+}

@@ -94,3 +94,56 @@ carryLoop:
 	JNZ carryLoop
 	VZEROUPPER
 	RET
+
+// func dot4FMA(s *[4]float64, a, b *float64, ldb, n int)
+// s[c] = Σ_{t<n} a[t]·b[c·ldb + t] for four rows of b, n a multiple of 8
+// (≥ 8): one pass over a, two accumulators per row.
+TEXT ·dot4FMA(SB), NOSPLIT, $0-40
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), R8
+	MOVQ ldb+24(FP), AX
+	SHLQ $3, AX
+	LEAQ (R8)(AX*1), R9
+	LEAQ (R9)(AX*1), R10
+	LEAQ (R10)(AX*1), R11
+	MOVQ n+32(FP), CX
+	SHRQ $3, CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+dot4Loop:
+	VMOVUPD 0(SI), Y8
+	VMOVUPD 32(SI), Y9
+	VFMADD231PD 0(R8), Y8, Y0
+	VFMADD231PD 32(R8), Y9, Y1
+	VFMADD231PD 0(R9), Y8, Y2
+	VFMADD231PD 32(R9), Y9, Y3
+	VFMADD231PD 0(R10), Y8, Y4
+	VFMADD231PD 32(R10), Y9, Y5
+	VFMADD231PD 0(R11), Y8, Y6
+	VFMADD231PD 32(R11), Y9, Y7
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	DECQ CX
+	JNZ dot4Loop
+	MOVQ s+0(FP), DI
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y5, Y4, Y4
+	VADDPD Y7, Y6, Y6
+	VHADDPD Y2, Y0, Y0
+	VHADDPD Y6, Y4, Y4
+	VPERM2F128 $0x20, Y4, Y0, Y1
+	VPERM2F128 $0x31, Y4, Y0, Y2
+	VADDPD Y2, Y1, Y1
+	VMOVUPD Y1, (DI)
+	VZEROUPPER
+	RET

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The assembly dot and column update agree with the Go loops to rounding
+// The assembly dot, four-row dot and column update agree with the Go loops to rounding
 // (they sum in another order, fused), on every length around the vector
 // widths.
 func TestLinalgFMA(t *testing.T) {
@@ -23,6 +23,19 @@ func TestLinalgFMA(t *testing.T) {
 		}
 		if got, want := dot(a, b), dotGo(a, b); math.Abs(got-want) > 1e-14*mag+1e-300 {
 			t.Fatalf("n=%d: dot %v, Go %v", n, got, want)
+		}
+		ld := n + 5
+		bm := make([]float64, 4*ld)
+		for i := range bm {
+			bm[i] = r.NormFloat64()
+		}
+		var s4, w4 [cholBlock]float64
+		dot4(&s4, a, bm, ld, cholBlock)
+		dot4Go(&w4, a, bm, ld, cholBlock)
+		for c := range s4 {
+			if d := math.Abs(s4[c] - w4[c]); d > 1e-13*float64(n+1) {
+				t.Fatalf("n=%d: dot4[%d] %v, Go %v", n, c, s4[c], w4[c])
+			}
 		}
 		var rows, want [8][]float64
 		var e [8]float64

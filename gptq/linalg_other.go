@@ -7,3 +7,5 @@ func dot(a, b []float64) float64 { return dotGo(a, b) }
 func carry8(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
 	carry8Go(rows, e, ri, from)
 }
+
+func dot4(s *[cholBlock]float64, a, b []float64, ldb, nb int) { dot4Go(s, a, b, ldb, nb) }

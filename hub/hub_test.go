@@ -244,3 +244,26 @@ func TestParseRef(t *testing.T) {
 		}
 	}
 }
+
+// A repository whose only tokenizer is tokenizer.model (SentencePiece, as
+// Gemma ships it) gets that file.
+func TestSnapshotTokenizerModelOnly(t *testing.T) {
+	h := newFakeHub(t)
+	h.files["o/gemma/main/model.safetensors"] = payload(1000)
+	h.files["o/gemma/main/config.json"] = []byte(`{"a":1}`)
+	h.files["o/gemma/main/tokenizer.model"] = []byte("sp")
+	c, _ := testClient(t, h)
+	ref, _ := ParseRef("hf:o/gemma")
+	dir, err := c.Snapshot(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "tokenizer.model")); err != nil || string(got) != "sp" {
+		t.Fatalf("tokenizer.model: %q, %v", got, err)
+	}
+	delete(h.files, "o/gemma/main/tokenizer.model")
+	c2, _ := testClient(t, h)
+	if _, err := c2.Snapshot(context.Background(), ref); err == nil || !strings.Contains(err.Error(), "tokenizer.json") {
+		t.Fatalf("no tokenizer at all: %v, want an error naming tokenizer.json", err)
+	}
+}

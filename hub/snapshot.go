@@ -12,8 +12,8 @@ import (
 // model.safetensors (or model.safetensors.index.json and every shard it
 // names, each with the same resume and hash check), preprocessor_config.json
 // and tokenizer_config.json when there are ones, and the tokenizer
-// (spiece.model, or tokenizer.json
-// when the repository has no spiece.model) — and returns the directory
+// (spiece.model, or tokenizer.json when the repository has no spiece.model,
+// or else tokenizer.model) — and returns the directory
 // holding them.
 func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
 	p, err := c.Download(ctx, r, "config.json")
@@ -40,7 +40,17 @@ func (c *Client) Snapshot(ctx context.Context, r Ref) (string, error) {
 			return "", err
 		}
 		if _, err := c.Download(ctx, r, "tokenizer.json"); err != nil {
-			return "", err
+			if !errors.As(err, &nf) {
+				return "", err
+			}
+			// Gemma-style repositories may ship only a SentencePiece
+			// tokenizer.model (the converter reads it as spiece.model).
+			if _, err2 := c.Download(ctx, r, "tokenizer.model"); err2 != nil {
+				if errors.As(err2, &nf) {
+					return "", err // name tokenizer.json, the usual file
+				}
+				return "", err2
+			}
 		}
 	}
 	return dir, nil

@@ -76,7 +76,7 @@ func ParseConfig(r io.Reader) (Config, error) {
 func ParseConfigJSON(b []byte) (Config, error) {
 	cfg := Config{TextConfig: DefaultTextConfig(), VisionConfig: DefaultVisionConfig()}
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return Config{}, fmt.Errorf("model: config.json: %v", err)
+		return Config{}, fmt.Errorf("model: config.json: %v", jsonProblem(err)) // config_errors.go
 	}
 	if cfg.TextConfig.ProjectionSize == 0 {
 		var raw struct {

@@ -9,12 +9,14 @@
 // header length, JSON header, data section. The header's __metadata__ holds
 //
 //	format          "siglip-wasm"
-//	format_version  "1"              (readers refuse other versions)
+//	format_version  "2"              (readers also take "1", refuse others)
 //	scheme          "f32" | "f16" | "q8" | "q4"
 //	tokenizer       "spiece.model" | "tokenizer.json"
-//	payload_sha256  lowercase hex SHA-256 of the data section: every byte
-//	                after the header, i.e. bytes [8+N, end) of the file,
-//	                which covers every tensor, the config and the tokenizer
+//	file_sha256     lowercase hex SHA-256 of the whole file, header included,
+//	                computed with this value's own 64 digits read as ASCII
+//	                '0': it covers the tensor table, every other metadata
+//	                value, every tensor, the config and the tokenizer. The
+//	                value must appear once in the header, as a plain string.
 //	text            the text pipeline resolved from tokenizer_config.json
 //	                (tokenizer.TextConfig as JSON: lowercase, max_length,
 //	                pad, bos, eos, pad_left); absent in older files, which
@@ -23,13 +25,25 @@
 //	                nearest grid point, RoundQ4) or "gptq" (calibrated,
 //	                package gptq); the layout is the same, readers ignore it
 //
-// Open recomputes the hash and refuses a mismatch. The header itself is not
-// hashed (it holds the hash); every dtype, shape and offset in it is checked
-// against the shapes config.json implies instead, by the
-// model's own tensor table, which the caller hands over (Open and Write
-// take a SpecsFunc; modelfile/weights.Specs is model.TensorSpecs): the
-// SigLIP tensor names are written once, in package model.
+// Open recomputes the hash and refuses a mismatch, so an edit to the
+// header (two tensors' data_offsets swapped, a metadata value changed) is a
+// clear error rather than a silently different model; Rehash makes a
+// file's hash right again (tests, fuzzing). Duplicate JSON keys anywhere in
+// the header are refused (safetensors.Parse), and float tensors (F32, the
+// f16 weights, q8 and q4 scales) must be finite: a NaN logit_scale is
+// refused at load with the tensor's name. Every dtype, shape and offset is
+// also checked against the shapes config.json implies, by the model's own
+// tensor table, which the caller hands over (Open and Write take a
+// SpecsFunc; modelfile/weights.Specs is model.TensorSpecs): the SigLIP
+// tensor names are written once, in package model.
 //
+// Version 1 (still read) had payload_sha256 instead: the SHA-256 of the
+// data section only. Its header is unauthenticated (every dtype, shape and
+// offset is still checked against the shapes config.json implies), and any
+// refusal of a version-1 file says that it predates the header hash.
+// Because version 1 is accepted, a header rewritten as version 1 with a
+// right payload hash loads; `siglip convert` writes version 2.
+
 // # Tensors
 //
 // Names are Hugging Face's (SiglipModel state dict). Two U8 tensors carry

@@ -187,8 +187,9 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// rewriteHeader re-encodes a file's header after edit changes it; the data
-// section is kept (so the hash stays valid unless edit touches it).
+// rewriteHeader re-encodes a file's header after edit changes it and
+// re-hashes it, so the edit reaches the checks behind the hash; the data
+// section is kept.
 func rewriteHeader(t *testing.T, b []byte, edit func(h map[string]any)) []byte {
 	n := binary.LittleEndian.Uint64(b)
 	var h map[string]any
@@ -202,7 +203,11 @@ func rewriteHeader(t *testing.T, b []byte, edit func(h map[string]any)) []byte {
 	}
 	out := binary.LittleEndian.AppendUint64(nil, uint64(len(hj)))
 	out = append(out, hj...)
-	return append(out, b[8+n:]...)
+	out = append(out, b[8+n:]...)
+	if re, err := Rehash(out); err == nil { // version 2: the hash covers the header
+		return re
+	}
+	return out
 }
 
 func TestOpenErrors(t *testing.T) {
@@ -224,7 +229,7 @@ func TestOpenErrors(t *testing.T) {
 		"hf":        {readTestdata(t, "tiny/model.safetensors"), `format "pt"`},
 		"nometa":    {rewriteHeader(t, good, func(h map[string]any) { delete(h, "__metadata__") }), "not a siglip-wasm model file"},
 		"format":    {rewriteHeader(t, good, meta(MetaFormat, "gguf")), `format "gguf"`},
-		"version":   {rewriteHeader(t, good, meta(MetaVersion, "2")), "unsupported format version 2"},
+		"version":   {rewriteHeader(t, good, meta(MetaVersion, "3")), "unsupported format version 3"},
 		"scheme":    {rewriteHeader(t, good, meta(MetaScheme, "q3")), `unknown scheme "q3"`},
 		"hash":      {flipped, "SHA-256 mismatch"},
 		"missing": {rewriteHeader(t, good, func(h map[string]any) {

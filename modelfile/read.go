@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/siglip-wasm/siglip-wasm/kernel"
@@ -17,13 +20,19 @@ import (
 // __metadata__.
 const (
 	FormatName = "siglip-wasm"
-	Version    = 1
+	// Version is the format version written. Version 2's hash covers the
+	// whole file, header included (MetaFileSHA256); version 1's covered
+	// the data section only (MetaSHA256) and is still read.
+	Version = 2
 
 	MetaFormat    = "format"
 	MetaVersion   = "format_version"
 	MetaScheme    = "scheme"
 	MetaTokenizer = "tokenizer"
-	MetaSHA256    = "payload_sha256"
+	MetaSHA256    = "payload_sha256" // version 1 only: SHA-256 of the data section
+	// MetaFileSHA256 (version 2) is the SHA-256 of the whole file with
+	// this value's 64 hex digits read as ASCII '0's.
+	MetaFileSHA256 = "file_sha256"
 	// MetaQ4Method (q4 files only) names how the 4-bit weights were
 	// chosen: "rtn" (RoundQ4) or "gptq" (package gptq's calibrated
 	// quantizer). Informational: readers need not look at it.
@@ -65,7 +74,10 @@ type File struct {
 	specs   []Spec
 	floats  map[string][]float32
 	weights map[string]*Weight
-	SHA256  string // the verified payload hash, hex
+	SHA256  string // the verified hash, hex: file_sha256 (version 2) or payload_sha256 (version 1)
+	// Version is the file's format_version: 2, or 1 for a file whose hash
+	// does not cover its header (tensor table and metadata).
+	Version int
 	// Text is the text metadata (MetaText): tokenizer.TextConfig JSON, ""
 	// in files written before it existed.
 	Text string
@@ -115,26 +127,53 @@ func open(data []byte, verify bool, specs SpecsFunc) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modelfile: bad %s %q", MetaVersion, md[MetaVersion])
 	}
-	if v != Version {
-		return nil, fmt.Errorf("modelfile: unsupported format version %d (this build reads version %d)", v, Version)
+	if v != Version && v != 1 {
+		return nil, fmt.Errorf("modelfile: unsupported format version %d (this build reads versions 1 and %d)", v, Version)
 	}
-	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[MetaSHA256], Q4Method: md[MetaQ4Method], Text: md[MetaText],
+	f, err := openVersion(data, st, v, verify, specs)
+	if err != nil && v == 1 {
+		return nil, fmt.Errorf("%w (the file is format version 1, written before the hash covered the header: re-convert it with `siglip convert`)", err)
+	}
+	return f, err
+}
+
+func openVersion(data []byte, st *safetensors.File, v int, verify bool, specs SpecsFunc) (*File, error) {
+	md := st.Metadata
+	hashKey := MetaFileSHA256
+	if v == 1 {
+		hashKey = MetaSHA256
+	}
+	f := &File{st: st, scheme: md[MetaScheme], tokKind: md[MetaTokenizer], SHA256: md[hashKey], Q4Method: md[MetaQ4Method], Version: v, Text: md[MetaText],
 		floats: map[string][]float32{}, weights: map[string]*Weight{}}
+	if len(f.SHA256) != 64 || strings.Trim(f.SHA256, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("modelfile: metadata %s %q is not a lowercase hex SHA-256", hashKey, f.SHA256)
+	}
+	if verify {
+		var got string
+		if v == 1 {
+			sum := sha256.Sum256(st.Data())
+			got = hex.EncodeToString(sum[:])
+		} else {
+			var err error
+			if got, err = fileHash(data, st.HeaderSize, f.SHA256); err != nil {
+				return nil, fmt.Errorf("modelfile: %v", err)
+			}
+		}
+		if got != f.SHA256 {
+			what := "file"
+			if v == 1 {
+				what = "payload"
+			}
+			return nil, fmt.Errorf("modelfile: %s SHA-256 mismatch: header says %s, the %s hashes to %s (corrupt or truncated download, or an edited file)", what, f.SHA256, what, got)
+		}
+	}
 	if !validScheme(f.scheme) {
 		return nil, fmt.Errorf("modelfile: unknown scheme %q", f.scheme)
 	}
 	if f.tokKind != TokenizerSentencePiece && f.tokKind != TokenizerJSON {
 		return nil, fmt.Errorf("modelfile: unknown tokenizer kind %q", f.tokKind)
 	}
-	if len(f.SHA256) != 64 {
-		return nil, fmt.Errorf("modelfile: metadata %s %q is not a hex SHA-256", MetaSHA256, f.SHA256)
-	}
-	if verify {
-		sum := sha256.Sum256(st.Data())
-		if got := hex.EncodeToString(sum[:]); got != f.SHA256 {
-			return nil, fmt.Errorf("modelfile: payload SHA-256 mismatch: header says %s, data hashes to %s (corrupt or truncated download)", f.SHA256, got)
-		}
-	}
+	var err error
 	if f.cfg, err = byteTensor(st, ConfigTensor); err != nil {
 		return nil, err
 	}
@@ -152,6 +191,9 @@ func open(data []byte, verify bool, specs SpecsFunc) (*File, error) {
 			}
 			if f.floats[s.Name], err = t.Float32s(); err != nil {
 				return nil, fmt.Errorf("modelfile: %v", err)
+			}
+			if err := finite32(s.Name, f.floats[s.Name]); err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -173,12 +215,17 @@ func (f *File) loadWeight(s Spec) (*Weight, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.F32, err = t.Float32s()
-		return w, err
+		if w.F32, err = t.Float32s(); err != nil {
+			return nil, err
+		}
+		return w, finite32(s.Name, w.F32)
 	case SchemeF16:
 		t, err := tensor(f.st, s.Name, safetensors.F16, nk)
+		if err != nil {
+			return nil, err
+		}
 		w.F16 = t.Data
-		return w, err
+		return w, finiteF16(s.Name, w.F16)
 	case SchemeQ8:
 		return f.loadQ8(w, s)
 	case SchemeQ4:
@@ -192,6 +239,9 @@ func (f *File) loadWeight(s Spec) (*Weight, error) {
 		}
 		sc, err := tensor(f.st, s.Name+ScaleSuffix, safetensors.F16, []int{s.N, nb})
 		if err != nil {
+			return nil, err
+		}
+		if err := finiteF16(sc.Name, sc.Data); err != nil {
 			return nil, err
 		}
 		w.Q4, err = kernel.NewPackedQ4(t.Data, u16View(sc.Data), s.N, s.K)
@@ -350,6 +400,9 @@ func (f *File) loadQ8(w *Weight, s Spec) (*Weight, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modelfile: %v", err)
 	}
+	if err := finite32(sc.Name, scales); err != nil {
+		return nil, err
+	}
 	if s.Kind == Embedding {
 		t, err := tensor(f.st, s.Name, safetensors.I8, nk)
 		if err != nil {
@@ -367,4 +420,25 @@ func (f *File) loadQ8(w *Weight, s Spec) (*Weight, error) {
 	w.Q8 = &kernel.PackedQ8{N: s.N, K: s.K, Kp: s.K + s.K%2, Data: q, Scales: scales}
 	w.Q8.Prepare() // per-row sums for the fastest int8 kernel, now rather than on the first inference
 	return w, nil
+}
+
+// IsModelFile reports whether r starts like a model file: a safetensors
+// header (within safetensors.MaxHeaderSize) whose __metadata__ names
+// FormatName. It reads only the header; the file is not verified.
+func IsModelFile(r io.Reader) bool {
+	var n [8]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return false
+	}
+	size := binary.LittleEndian.Uint64(n[:])
+	if size < 2 || size > safetensors.MaxHeaderSize {
+		return false
+	}
+	var h struct {
+		Meta map[string]any `json:"__metadata__"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r, int64(size))).Decode(&h); err != nil {
+		return false
+	}
+	return h.Meta[MetaFormat] == FormatName
 }

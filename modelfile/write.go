@@ -140,16 +140,12 @@ func WriteOptions(w io.Writer, specs SpecsFunc, cfgJSON, tokenizer []byte, token
 		safetensors.Tensor{Name: ConfigTensor, DType: safetensors.U8, Shape: []int{len(cfgJSON)}, Data: cfgJSON},
 		safetensors.Tensor{Name: TokenizerTensor, DType: safetensors.U8, Shape: []int{len(tokenizer)}, Data: tokenizer})
 	all := slices.Concat(blocks, f32s, f16s, rest)
-	h := sha256.New()
-	for _, t := range all {
-		h.Write(t.Data)
-	}
 	meta := map[string]string{
-		MetaFormat:    FormatName,
-		MetaVersion:   strconv.Itoa(Version),
-		MetaScheme:    scheme,
-		MetaTokenizer: tokenizerKind,
-		MetaSHA256:    hex.EncodeToString(h.Sum(nil)),
+		MetaFormat:     FormatName,
+		MetaVersion:    strconv.Itoa(Version),
+		MetaScheme:     scheme,
+		MetaTokenizer:  tokenizerKind,
+		MetaFileSHA256: string(hashPlaceholder),
 	}
 	if opt.Text != "" {
 		meta[MetaText] = opt.Text
@@ -163,6 +159,18 @@ func WriteOptions(w io.Writer, specs SpecsFunc, cfgJSON, tokenizer []byte, token
 			meta[MetaQ4Method] = opt.Q4Method
 		}
 	}
+	return writeHashed(w, all, meta)
+}
+
+// writeHashed writes the file twice over: once into SHA-256 with the
+// placeholder as file_sha256, then to w with the hash in its place (the
+// output is deterministic, so the two differ in those 64 bytes only).
+func writeHashed(w io.Writer, all []safetensors.Tensor, meta map[string]string) error {
+	h := sha256.New()
+	if err := safetensors.Write(h, all, meta); err != nil {
+		return err
+	}
+	meta[MetaFileSHA256] = hex.EncodeToString(h.Sum(nil))
 	return safetensors.Write(w, all, meta)
 }
 

@@ -1,6 +1,7 @@
 package safetensors
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -55,7 +56,7 @@ func Parse(b []byte) (*File, error) {
 	}
 	n := binary.LittleEndian.Uint64(b[:8])
 	if n > MaxHeaderSize {
-		return nil, fmt.Errorf("safetensors: header length %d exceeds the %d-byte limit (corrupt or not a safetensors file)", n, MaxHeaderSize)
+		return nil, fmt.Errorf("safetensors: not a safetensors file%s: the header length its first 8 bytes give exceeds the %d MB limit", sniff(b), MaxHeaderSize>>20)
 	}
 	if uint64(len(b)-8) < n {
 		return nil, fmt.Errorf("safetensors: header length %d but only %d bytes follow (truncated file)", n, len(b)-8)
@@ -64,6 +65,9 @@ func Parse(b []byte) (*File, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(hdr, &raw); err != nil {
 		return nil, fmt.Errorf("safetensors: header is not a JSON object: %v", err)
+	}
+	if err := noDuplicateKeys(hdr); err != nil {
+		return nil, fmt.Errorf("safetensors: header: %v", err)
 	}
 	f := &File{HeaderSize: int(n), tensors: make(map[string]Tensor, len(raw)), data: b[8+n:]}
 	type span struct {
@@ -131,3 +135,62 @@ func (f *File) Tensor(name string) (Tensor, bool) {
 
 // Data is the byte region after the header that the tensors view.
 func (f *File) Data() []byte { return f.data }
+
+// noDuplicateKeys refuses a JSON text in which any object repeats a key:
+// encoding/json keeps the last, so two readers could see two different
+// tensor tables in one header.
+func noDuplicateKeys(b []byte) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	var walk func() error
+	walk = func() error {
+		t, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for d.More() {
+				k, err := d.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := k.(string)
+				if seen[key] {
+					return fmt.Errorf("key %q appears twice", key)
+				}
+				seen[key] = true
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+			_, err = d.Token()
+			return err
+		case json.Delim('['):
+			for d.More() {
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+			_, err = d.Token()
+			return err
+		}
+		return nil
+	}
+	return walk()
+}
+
+// sniff names a few file types that are often given by mistake, from
+// their first bytes, for the "not a safetensors file" message.
+func sniff(b []byte) string {
+	for _, m := range []struct{ magic, name string }{
+		{"\x89PNG", "PNG image"}, {"\xff\xd8\xff", "JPEG image"}, {"GIF8", "GIF image"},
+		{"PK\x03\x04", "zip archive (a PyTorch .bin/.pt checkpoint?)"}, {"\x80\x02", "Python pickle (a PyTorch checkpoint?)"},
+		{"GGUF", "GGUF model"}, {"\x93NUMPY", ".npy array"}, {"{", "JSON document"},
+	} {
+		if bytes.HasPrefix(b, []byte(m.magic)) {
+			return " (it starts like a " + m.name + ")"
+		}
+	}
+	return ""
+}

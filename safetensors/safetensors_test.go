@@ -126,3 +126,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHostileHeaders: issue 14 rows 5 and 7. A repeated key (encoding/json
+// keeps the last) and a PNG given as a checkpoint.
+func TestHostileHeaders(t *testing.T) {
+	file := func(h string) []byte {
+		return append(binary.LittleEndian.AppendUint64(nil, uint64(len(h))), h...)
+	}
+	for _, h := range []string{
+		`{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}`,
+		`{"__metadata__":{"k":"1","k":"2"}}`,
+		`{"a":{"dtype":"U8","dtype":"I8","shape":[0],"data_offsets":[0,0]}}`,
+	} {
+		if _, err := Parse(file(h)); err == nil || !strings.Contains(err.Error(), "appears twice") {
+			t.Errorf("%s: err = %v", h, err)
+		}
+	}
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	if _, err := Parse(png); err == nil || !strings.Contains(err.Error(), "not a safetensors file (it starts like a PNG image)") {
+		t.Errorf("PNG: err = %v", err)
+	}
+}

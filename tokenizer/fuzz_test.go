@@ -2,8 +2,10 @@ package tokenizer
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // Fuzz targets: no input may panic or hang the loaders or the encoder.
@@ -11,13 +13,16 @@ import (
 // (the default 60 s minimisation of every new input starves the run on a
 // 2-core machine). 60 s runs found no crash: FuzzLoadSentencePiece 1.27M
 // execs, FuzzLoadTokenizerJSON 716k, FuzzEncode 442k; the BPE targets on a
-// machine shared with other builds: FuzzLoadBPE 141k, FuzzEncodeBPE 162k.
+// machine shared with other builds: FuzzLoadBPE 141k, FuzzEncodeBPE 162k;
+// SentencePiece BPE (load average near 30): FuzzEncodeSentencePieceBPE 121k,
+// FuzzLoadSentencePiece with the 46 KB BPE seed 58k.
 
 func FuzzLoadSentencePiece(f *testing.F) {
 	spm := testdata(f, "fixture-1000-spiece.model")
 	f.Add(spm)
 	f.Add(spm[:200])
 	f.Add([]byte{0x0a, 0x05, 0x0a, 0x01, 'a', 0x18, 0x02})
+	f.Add(testdata(f, "spbpe3k-edited-bpe.model")) // BPE: ties, a character only inside pieces
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tok, err := LoadSentencePiece(b)
 		if err != nil {
@@ -166,6 +171,48 @@ func FuzzEncodeBPE(f *testing.F) {
 		}
 		if _, err := tok.Decode(ids); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzEncodeSentencePieceBPE: any text encodes on the SentencePiece BPE path
+// (spbpe3k and its edited copy, whose "v" is only inside pieces) with
+// in-range ids and <eos> last; with their identity normalizer and byte
+// fallback, Decode(EncodeRaw(s)) gives back any valid UTF-8 text without ▁.
+func FuzzEncodeSentencePieceBPE(f *testing.F) {
+	for _, s := range []string{"a photo of 2 cats", "<start_of_turn>user\n\nhi", "\xed\xa0\x80", "ΟΔΟΣ 日本 🐱", "believe vvv", "    x\t\t", "redistribution"} {
+		f.Add(s)
+	}
+	var toks []*Tokenizer
+	for _, name := range []string{"spbpe3k-bpe.model", "spbpe3k-edited-bpe.model"} {
+		tok, err := Load(testdata(f, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		toks = append(toks, tok)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range toks {
+			ids := tok.Encode(s)
+			if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
+				t.Fatalf("Encode(%q) = %v: no <eos>", s, ids)
+			}
+			for _, id := range ids {
+				if id < 0 || int(id) >= tok.VocabSize() {
+					t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
+				}
+			}
+			row, err := tok.EncodeBatch([]string{s}, 64)
+			if err != nil || len(row) != 64 {
+				t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
+			}
+			got, err := tok.Decode(tok.EncodeRaw(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if utf8.ValidString(s) && !strings.Contains(s, spaceSymbol) && got != s {
+				t.Fatalf("Decode(EncodeRaw(%q)) = %q", s, got)
+			}
 		}
 	})
 }

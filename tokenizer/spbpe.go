@@ -65,26 +65,52 @@ func newSPBPE(m *model) (*bpeModel, error) {
 		return 0
 	})
 	nPieces := int32(len(m.pieces))
-	// live is the id of s as a symbol that can take part in a merge: a
-	// character (a virtual id when it is no piece) or a NORMAL piece; -1 for
-	// frozen (user-defined) or reserved (control, byte, unknown) pieces.
-	live := func(s string) int32 {
-		if utf8.RuneCountInString(s) == 1 {
-			id, ok := b.vocab[s]
-			if !ok {
-				id = nPieces + int32(len(m.virtual))
-				m.virtual = append(m.virtual, s)
-				b.vocab[s] = id
-			}
-			if id < nPieces && m.pieces[id].typ == TypeUserDefined {
-				return -1
-			}
-			return id
+	// char is the id of a one-character symbol (a virtual id when the
+	// character is no piece); -1 when it is frozen (user-defined).
+	char := func(s string) int32 {
+		id, ok := b.vocab[s]
+		if !ok {
+			id = nPieces + int32(len(m.virtual))
+			m.virtual = append(m.virtual, s)
+			b.vocab[s] = id
 		}
-		if id, ok := m.index[s]; ok && m.pieces[id].typ == TypeNormal {
-			return id
+		if id < nPieces && m.pieces[id].typ == TypeUserDefined {
+			return -1
 		}
-		return -1
+		return id
+	}
+	// The splits of a piece into two NORMAL pieces come from a forward and a
+	// backward trie walk along it: linear in the pieces' bytes, so a hostile
+	// file with long pieces cannot make the load quadratic.
+	fwdKeys := make([]trieKey, len(normal))
+	revKeys := make([]trieKey, len(normal))
+	for k, id := range normal {
+		text := m.pieces[id].text
+		rev := make([]byte, len(text))
+		for i := range rev {
+			rev[i] = text[len(text)-1-i]
+		}
+		fwdKeys[k], revKeys[k] = trieKey{text, id}, trieKey{string(rev), id}
+	}
+	fwd, bwd := buildTrie(fwdKeys), buildTrie(revKeys)
+	var prefix, suffix []int32 // by split offset: the NORMAL piece text[:i] / text[i:], or -1
+	walk := func(t *pieceTrie, text string, out []int32, reverse bool) {
+		node := int32(0)
+		for k := 0; k < len(text) && len(t.value) > 0; k++ {
+			c := text[k]
+			if reverse {
+				c = text[len(text)-1-k]
+			}
+			var ok bool
+			if node, ok = t.step(node, c); !ok {
+				return
+			}
+			if reverse {
+				out[len(text)-1-k] = t.value[node]
+			} else {
+				out[k+1] = t.value[node]
+			}
+		}
 	}
 	rank := uint64(0)
 	for k, id := range normal {
@@ -92,17 +118,27 @@ func newSPBPE(m *model) (*bpeModel, error) {
 			rank++
 		}
 		text := m.pieces[id].text
-		for i := 0; i < len(text); {
+		prefix, suffix = slices.Grow(prefix[:0], len(text)+1)[:len(text)+1], slices.Grow(suffix[:0], len(text)+1)[:len(text)+1]
+		for i := range prefix {
+			prefix[i], suffix[i] = -1, -1
+		}
+		walk(&fwd, text, prefix, false)
+		walk(&bwd, text, suffix, true)
+		_, first := utf8.DecodeRuneInString(text)
+		_, last := utf8.DecodeLastRuneInString(text)
+		for i := first; i < len(text); {
+			l, r := prefix[i], suffix[i]
+			if i == first {
+				l = char(text[:i])
+			}
+			if i == len(text)-last {
+				r = char(text[i:])
+			}
+			if l >= 0 && r >= 0 {
+				b.merges[pairKey(l, r)] = rank<<32 | uint64(uint32(id))
+			}
 			_, n := utf8.DecodeRuneInString(text[i:])
 			i += n
-			if i >= len(text) {
-				break
-			}
-			l, r := live(text[:i]), live(text[i:])
-			if l < 0 || r < 0 {
-				continue
-			}
-			b.merges[pairKey(l, r)] = rank<<32 | uint64(uint32(id))
 		}
 	}
 	return b, nil
@@ -112,6 +148,7 @@ func newSPBPE(m *model) (*bpeModel, error) {
 // split out whole (sentencepiece's PrefixMatcher freezes them), BPE on the
 // stretches between them.
 func (m *model) spBPEEncode(dst []int32, norm string, sc *bpeScratch) []int32 {
+	n0 := len(dst)
 	start := 0
 	for i := 0; i < len(norm); {
 		if m.hasUser {
@@ -126,7 +163,19 @@ func (m *model) spBPEEncode(dst []int32, norm string, sc *bpeScratch) []int32 {
 		_, n := utf8.DecodeRuneInString(norm[i:])
 		i += n
 	}
-	return m.spBPEWord(dst, norm[start:], sc)
+	dst = m.spBPEWord(dst, norm[start:], sc)
+	if m.byteFallback {
+		return dst
+	}
+	// Without byte fallback sentencepiece_processor.cc merges a run of
+	// unknown pieces into one <unk>.
+	out := dst[:n0]
+	for i := n0; i < len(dst); i++ {
+		if dst[i] != m.unkID || i == n0 || dst[i-1] != m.unkID {
+			out = append(out, dst[i])
+		}
+	}
+	return out
 }
 
 // spBPEWord runs the merge loop on one stretch and turns the virtual ids of

@@ -248,6 +248,9 @@ func embeddingsArg(v js.Value, what string, e engine, dim js.Value, allowEmpty b
 	if len(f)%d != 0 || (len(f) == 0 && !allowEmpty) {
 		return nil, fmt.Errorf("%s: %d values are not a whole number (≥ 1) of %d-value rows", what, len(f), d)
 	}
+	if err := checkFinite(what, f); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 // Limits on one call. Larger requests are split into batches by
@@ -14,11 +18,24 @@ const (
 	preferredTextBatch = 32
 	maxTextsPerCall    = 256
 	maxImagesPerCall   = 64
-	maxTextBytes       = 4096    // a label longer than this is surely a mistake (64 tokens is ~300 bytes)
-	maxImageSide       = 16384   // pixels; the decoder in imageproc has its own limits for encoded files
 	maxModelBytes      = 4 << 30 // wasm32 cannot address more
 	minModelBytes      = 64      // below this, not even a header
 )
+
+// limits is every bound JS needs to check input before handing it over
+// (siglipGo.limits): the image and text limits are imageproc's and
+// tokenizer's own constants, so each is written once, in Go.
+func limits() map[string]any {
+	return map[string]any{
+		"maxImageSide":     imageproc.MaxSide,
+		"maxImagePixels":   imageproc.MaxPixels,
+		"maxTextBytes":     tokenizer.MaxTextBytes,
+		"maxTextsPerCall":  maxTextsPerCall,
+		"maxImagesPerCall": maxImagesPerCall,
+		"textBatch":        preferredTextBatch,
+		"maxModelBytes":    maxModelBytes,
+	}
+}
 
 // cleanTexts checks a batch of texts and replaces invalid UTF-8 by U+FFFD
 // (JS strings with lone surrogates arrive that way), so the tokenizer only
@@ -32,8 +49,8 @@ func cleanTexts(texts []string) ([]string, error) {
 	}
 	out := make([]string, len(texts))
 	for i, t := range texts {
-		if len(t) > maxTextBytes {
-			return nil, fmt.Errorf("text %d is %d bytes long; at most %d", i, len(t), maxTextBytes)
+		if err := tokenizer.CheckText(fmt.Sprintf("text %d", i), t); err != nil {
+			return nil, err
 		}
 		out[i] = strings.ToValidUTF8(t, "\uFFFD")
 	}
@@ -42,11 +59,8 @@ func cleanTexts(texts []string) ([]string, error) {
 
 // checkRGBA validates the size of a raw RGBA image.
 func checkRGBA(n, width, height int) error {
-	if width <= 0 || height <= 0 {
-		return fmt.Errorf("image is %dx%d pixels: width and height must be positive", width, height)
-	}
-	if width > maxImageSide || height > maxImageSide {
-		return fmt.Errorf("image is %dx%d pixels: at most %d on a side", width, height, maxImageSide)
+	if err := imageproc.CheckSize("RGBA image", width, height); err != nil {
+		return err
 	}
 	if n != width*height*4 {
 		return fmt.Errorf("RGBA image of %dx%d needs %d bytes, got %d", width, height, width*height*4, n)
@@ -61,6 +75,18 @@ func checkModelSize(n int) error {
 	}
 	if n > maxModelBytes {
 		return fmt.Errorf("model file is %d bytes: more than the %d a wasm32 module can hold", n, maxModelBytes)
+	}
+	return nil
+}
+
+// checkFinite refuses NaN and ±Inf in a float input (embeddings handed
+// back by JS), naming the input and the first bad value's place, instead
+// of letting them through to scores that print as "NaN%".
+func checkFinite(what string, v []float32) error {
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("%s: value %d is %v; embeddings must be finite numbers", what, i, x)
+		}
 	}
 	return nil
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 func TestCleanTexts(t *testing.T) {
@@ -20,7 +24,7 @@ func TestCleanTexts(t *testing.T) {
 	if _, err := cleanTexts(many); err == nil || !strings.Contains(err.Error(), "batches") {
 		t.Fatalf("10000 texts: err = %v", err)
 	}
-	if _, err := cleanTexts([]string{strings.Repeat("x", maxTextBytes+1)}); err == nil {
+	if _, err := cleanTexts([]string{strings.Repeat("x", tokenizer.MaxTextBytes+1)}); err == nil {
 		t.Fatal("overlong text accepted")
 	}
 }
@@ -31,7 +35,9 @@ func TestCheckRGBA(t *testing.T) {
 		ok      bool
 	}{
 		{16, 2, 2, true}, {15, 2, 2, false}, {0, 0, 0, false}, {-4, -1, 1, false},
-		{4 * maxImageSide, maxImageSide + 1, 1, false},
+		{4 * (imageproc.MaxSide + 1), imageproc.MaxSide + 1, 1, false},
+		{4 * 7000 * 7000, 7000, 7000, false}, // 49 MP: each side is fine, the area is not
+		{4 * imageproc.MaxSide * 2, imageproc.MaxSide, 2, true},
 	} {
 		if err := checkRGBA(c.n, c.w, c.h); (err == nil) != c.ok {
 			t.Errorf("checkRGBA(%d,%d,%d) = %v, want ok=%v", c.n, c.w, c.h, err, c.ok)
@@ -56,5 +62,29 @@ func TestRows(t *testing.T) {
 	}
 	if err := checkModelSize(10); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Fatalf("checkModelSize(10) = %v", err)
+	}
+}
+
+// TestLimitsAreGos: the limits JS reads (siglipGo.limits) are the Go
+// packages' own constants, and they are what the guards apply.
+func TestLimitsAreGos(t *testing.T) {
+	l := limits()
+	if l["maxImageSide"] != imageproc.MaxSide || l["maxImagePixels"] != imageproc.MaxPixels || l["maxTextBytes"] != tokenizer.MaxTextBytes {
+		t.Fatalf("limits() = %v", l)
+	}
+	if _, err := cleanTexts([]string{strings.Repeat("x", tokenizer.MaxTextBytes)}); err != nil {
+		t.Fatalf("a text of exactly MaxTextBytes: %v", err)
+	}
+}
+
+func TestCheckFinite(t *testing.T) {
+	if err := checkFinite("image embeddings", []float32{0, 1, -2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		err := checkFinite("text embeddings", []float32{0, x})
+		if err == nil || !strings.Contains(err.Error(), "text embeddings: value 1") {
+			t.Errorf("%v: error %v", x, err)
+		}
 	}
 }

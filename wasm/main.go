@@ -16,6 +16,7 @@ func main() {
 		api.Set(name, js.FuncOf(fn))
 	}
 	api.Set("version", bindingVersion)
+	api.Set("limits", js.ValueOf(limits())) // imageproc's and tokenizer's limits, for JS to check before sending
 	js.Global().Set("siglipGo", api)
 	// Tell the host the API is installed (the worker awaits this).
 	if ready := js.Global().Get("siglipGoReady"); ready.Type() == js.TypeFunction {

@@ -163,6 +163,9 @@ func readLabels(list, file string) ([]string, error) {
 		if seen[l] {
 			return nil, fmt.Errorf("label %q given twice", l)
 		}
+		if err := tokenizer.CheckText(fmt.Sprintf("label %d", len(out)+1), l); err != nil {
+			return nil, err
+		}
 		seen[l] = true
 		out = append(out, l)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ func init() {
 
 func runConvert(args []string) error {
 	fl := flag.NewFlagSet("convert", flag.ContinueOnError)
-	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model or tokenizer.json), or hf:OWNER/REPO[@REVISION]")
+	in := fl.String("in", "", "Hugging Face snapshot directory (config.json, model.safetensors, spiece.model, tokenizer.json or tokenizer.model), or hf:OWNER/REPO[@REVISION]")
 	out := fl.String("out", "", "model file to write")
 	quant := fl.String("quant", "q8", "weight scheme: q8, q4, f16 or f32")
 	scaleF16 := fl.Bool("q8-scale-f16", false, "store q8 row scales as f16")
@@ -65,7 +66,7 @@ func runConvert(args []string) error {
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(os.Stdout).Encode(map[string]any{"out": *out, "scheme": *quant, "bytes": n, "payload_sha256": sum})
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"out": *out, "scheme": *quant, "bytes": n, "sha256": sum})
 }
 
 // q4Options says how a q4 conversion picks its 4-bit weights.
@@ -78,6 +79,9 @@ type q4Options struct {
 // convertDir converts a Hugging Face snapshot directory into a model file,
 // written to a temporary name first so a failure never leaves a half file.
 func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (int64, string, error) {
+	if err := checkConvertOutput(out, dir, q4.ImagesDir); err != nil { // convert_output.go
+		return 0, "", err
+	}
 	cfg, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %v", dir, err)
@@ -105,25 +109,18 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 		}
 		opt.Q4, opt.Q4Method = res.Q4, "gptq"
 	}
-	tmp := out + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return 0, "", err
-	}
-	werr := modelfile.WriteOptions(f, weights.Specs, cfg, tok, kind, src, scheme, opt)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return 0, "", werr
-	}
-	n, sum, err := keepIfValid(tmp, out) // convert_validate.go
-	if err != nil {
-		os.Remove(tmp)
-		return 0, "", fmt.Errorf("the converted model does not load and run, so no file was written: %v", err)
-	}
-	return n, sum, nil
+	var n int64
+	var sum string
+	err = writeConvertOutput(out, func(w io.Writer) error { // convert_output.go
+		return modelfile.WriteOptions(w, weights.Specs, cfg, tok, kind, src, scheme, opt)
+	}, func(tmp string) error {
+		var err error
+		if n, sum, err = validateFile(tmp); err != nil { // convert_validate.go
+			return fmt.Errorf("the converted model does not load and run, so no file was written: %v", err)
+		}
+		return nil
+	})
+	return n, sum, err
 }
 
 // calibrate runs GPTQ on the built-in calibration set plus the images in

@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
-	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
+	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 

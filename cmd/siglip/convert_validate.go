@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"os"
 	"runtime"
 	"runtime/debug"
 
@@ -103,10 +102,11 @@ func validateModelFile(b []byte) (*modelfile.File, error) {
 	return f, nil
 }
 
-// keepIfValid maps the just-written temporary file tmp, validates it
-// (validateModelFile) and only then renames it to out: out is either a
-// model file that loads, tokenizes and runs, or untouched.
-func keepIfValid(tmp, out string) (int64, string, error) {
+// validateFile maps the just-written temporary file tmp and validates it
+// (validateModelFile); writeConvertOutput (convert_output.go) renames it
+// into place only then: out is either a model file that loads, tokenizes
+// and runs, or untouched.
+func validateFile(tmp string) (int64, string, error) {
 	b, unmap, err := mapFile(tmp)
 	if err != nil {
 		return 0, "", err
@@ -119,9 +119,6 @@ func keepIfValid(tmp, out string) (int64, string, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	f, err := validateModelFile(b)
 	if err != nil {
-		return 0, "", err
-	}
-	if err := os.Rename(tmp, out); err != nil {
 		return 0, "", err
 	}
 	return int64(len(b)), f.SHA256, nil

@@ -40,7 +40,7 @@ func TestEmbedTiny(t *testing.T) {
 	defer func() { embedOut = os.Stdout }()
 	err = runEmbed([]string{"--model", refdata.Path("tiny"), "--input-ids", write("ids.npy", ids),
 		"--pixel-values", write("px.npy", px)})
-	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("shape [196608]")) {
+	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("shape (196608,)")) {
 		t.Fatalf("flat pixel array: error %v", err)
 	}
 	px4 := filepath.Join(dir, "px4.npy")

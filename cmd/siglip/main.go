@@ -1,52 +1,17 @@
 // Command siglip is the native command-line tool: `go run ./cmd/siglip VERB [flags]`.
 //
-// Each verb lives in its own file and registers itself in init(), so that
-// embed, tokenize, preprocess and convert can grow independently. Results go to
-// stdout as JSON; errors to stderr with a non-zero exit.
+// Each verb lives in its own file and registers itself in init() with
+// register (the registry is internal/verbs, shared with `go run ./build`),
+// so that the verbs grow independently. Results go to stdout as JSON;
+// errors to stderr with a non-zero exit.
 package main
 
-import (
-	"fmt"
-	"os"
-	"sort"
-)
+import "github.com/siglip-wasm/siglip-wasm/internal/verbs"
 
-type verb struct {
-	summary string
-	run     func(args []string) error
-}
-
-var verbs = map[string]verb{}
+var registry = verbs.New("siglip", "usage: siglip VERB [flags]")
 
 func register(name, summary string, run func(args []string) error) {
-	verbs[name] = verb{summary, run}
+	registry.Register(name, summary, run)
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: siglip VERB [flags]\n\nverbs:")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, verbs[n].summary)
-	}
-}
-
-func main() {
-	if len(os.Args) < 2 {
-		usage()
-		os.Exit(2)
-	}
-	v, ok := verbs[os.Args[1]]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "siglip: unknown verb %q\n", os.Args[1])
-		usage()
-		os.Exit(2)
-	}
-	if err := v.run(os.Args[2:]); err != nil {
-		fmt.Fprintf(os.Stderr, "siglip %s: %v\n", os.Args[1], err)
-		os.Exit(1)
-	}
-}
+func main() { registry.Main() }

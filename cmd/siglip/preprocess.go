@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/internal/npy"
 )
 
 func init() {
@@ -45,7 +46,7 @@ func runPreprocess(args []string) error {
 		return fmt.Errorf("--resample %q: want bicubic or bilinear", *resample)
 	}
 	path := fs.Arg(0)
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, "IMAGE", maxImageFileBytes)
 	if err != nil {
 		return err
 	}
@@ -79,24 +80,5 @@ func runPreprocess(args []string) error {
 			}
 		}
 	}
-	return os.WriteFile(*out, append(npyHeader(descr, 3, n, n), body...), 0o644)
-}
-
-// npyHeader is a NumPy format 1.0 header for a C-ordered array. npyio's
-// writer only takes flat slices (shape (len,)), so the header is written here.
-func npyHeader(descr string, shape ...int) []byte {
-	dims := ""
-	for _, d := range shape {
-		dims += fmt.Sprintf("%d, ", d)
-	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, dims[:len(dims)-2])
-	// magic(6) + version(2) + length(2) + dict + padding + '\n', a multiple of 64.
-	total := (10 + len(dict) + 1 + 63) / 64 * 64
-	h := []byte("\x93NUMPY\x01\x00")
-	h = binary.LittleEndian.AppendUint16(h, uint16(total-10))
-	h = append(h, dict...)
-	for len(h) < total-1 {
-		h = append(h, ' ')
-	}
-	return append(h, '\n')
+	return os.WriteFile(*out, append(npy.AppendHeader(nil, descr, 3, n, n), body...), 0o644)
 }

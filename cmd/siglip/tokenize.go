@@ -25,6 +25,11 @@ func runTokenize(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	for i, a := range fs.Args() {
+		if err := tokenizer.CheckText(fmt.Sprintf("TEXT %d", i+1), a); err != nil {
+			return err
+		}
+	}
 	if *modelPath != "" {
 		if *path != "" || *convert != "" {
 			return fmt.Errorf("--model takes the place of --tokenizer and --write-tokenizer-json")

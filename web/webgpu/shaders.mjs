@@ -181,94 +181,74 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
 }
 
 // layernorm: Y[r] = LN(X[r·step + off]) for r < rows (torch.nn.LayerNorm:
-// mean, biased variance, two passes), one workgroup of 256 per row.
+// mean, biased variance, two passes), one invocation per row (no workgroup
+// barriers: costly on SwiftShader).
 export function layernorm() {
   const bindings = [['X', 'read'], ['G', 'read'], ['Bt', 'read'], ['Y', 'rw'], ['p', 'uniform']];
   const decl = declare(bindings, { X: 'array<f32>', G: 'array<f32>', Bt: 'array<f32>', Y: 'array<f32>' },
     'struct Params { rows: u32, dim: u32, step: u32, off: u32, eps: f32, _a: u32, _b: u32, _c: u32 }');
   const code = `${decl}
-var<workgroup> red: array<f32, 256>;
-fn total(li: u32, v: f32) -> f32 {
-  red[li] = v;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (li < s) { red[li] += red[li + s]; }
-    workgroupBarrier();
-  }
-  let t = red[0];
-  workgroupBarrier();
-  return t;
-}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let r = wg.x + wg.y * 65535u;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let r = g.x;
   if (r >= p.rows) { return; }
   let x0 = (r * p.step + p.off) * p.dim;
   var s = 0.0;
-  for (var i = li; i < p.dim; i += 256u) { s += X[x0 + i]; }
-  let mean = total(li, s) / f32(p.dim);
+  for (var i = 0u; i < p.dim; i++) { s += X[x0 + i]; }
+  let mean = s / f32(p.dim);
   var q = 0.0;
-  for (var i = li; i < p.dim; i += 256u) { let d = X[x0 + i] - mean; q += d * d; }
-  let inv = inverseSqrt(total(li, q) / f32(p.dim) + p.eps);
-  for (var i = li; i < p.dim; i += 256u) {
+  for (var i = 0u; i < p.dim; i++) { let d = X[x0 + i] - mean; q += d * d; }
+  let inv = inverseSqrt(q / f32(p.dim) + p.eps);
+  for (var i = 0u; i < p.dim; i++) {
     Y[r * p.dim + i] = (X[x0 + i] - mean) * inv * G[i] + Bt[i];
   }
 }`;
   return { code, bindings };
 }
 
-// attention: unmasked softmax(q·kᵀ/√hd)·v, one workgroup of 64 per (query,
-// head, sequence). Query i of sequence b is Q[(b·nq + i)·qStride + head·hd];
-// key j is K[(b·seq + j)·kvStride + kOff + head·hd], value likewise at vOff;
-// the output row is O[(b·nq + i)·hidden + head·hd]. seq ≤ 1024.
-export const ATTENTION_MAX_SEQ = 1024;
+// attention: unmasked softmax(q·kᵀ/√hd)·v, one invocation per (query,
+// head, sequence), keys in one pass with a running maximum (the online
+// softmax: rescale the sum and the output when the maximum grows), so no
+// workgroup barriers (costly on SwiftShader) and no score buffer. Query i of
+// sequence b is Q[(b·nq + i)·qStride + head·hd]; key j is
+// K[(b·seq + j)·kvStride + kOff + head·hd], value likewise at vOff; the
+// output row is O[(b·nq + i)·hidden + head·hd]. hd ≤ 256.
+export const ATTENTION_MAX_HEAD_DIM = 256;
 export function attention() {
   const bindings = [['Q', 'read'], ['K', 'read'], ['V', 'read'], ['O', 'rw'], ['p', 'uniform']];
   const decl = declare(bindings, { Q: 'array<f32>', K: 'array<f32>', V: 'array<f32>', O: 'array<f32>' },
     'struct Params { seq: u32, nq: u32, hd: u32, hidden: u32, qStride: u32, kvStride: u32, kOff: u32, vOff: u32 }');
   const code = `${decl}
-var<workgroup> sc: array<f32, ${ATTENTION_MAX_SEQ}>;
-var<workgroup> qv: array<f32, 256>;
-var<workgroup> red: array<f32, 64>;
-fn reduce(li: u32, v: f32, isMax: bool) -> f32 {
-  red[li] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (li < s) { if (isMax) { red[li] = max(red[li], red[li + s]); } else { red[li] += red[li + s]; } }
-    workgroupBarrier();
-  }
-  let t = red[0];
-  workgroupBarrier();
-  return t;
-}
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = wg.x;
-  let head = wg.y;
-  let b = wg.z;
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let i = g.x;
+  let head = g.y;
+  let b = g.z;
+  if (i >= p.nq) { return; }
   let hd = p.hd;
   let q0 = (b * p.nq + i) * p.qStride + head * hd;
-  for (var d = li; d < hd; d += 64u) { qv[d] = Q[q0 + d]; }
-  workgroupBarrier();
   let scale = 1.0 / sqrt(f32(hd));
+  var acc: array<f32, ${ATTENTION_MAX_HEAD_DIM}>;
   var mx = -3.4e38;
-  for (var j = li; j < p.seq; j += 64u) {
-    let k0 = (b * p.seq + j) * p.kvStride + p.kOff + head * hd;
-    var s = 0.0;
-    for (var d = 0u; d < hd; d++) { s += qv[d] * K[k0 + d]; }
-    s *= scale;
-    sc[j] = s;
-    mx = max(mx, s);
-  }
-  let m = reduce(li, mx, true);
   var sum = 0.0;
-  for (var j = li; j < p.seq; j += 64u) { let e = exp(sc[j] - m); sc[j] = e; sum += e; }
-  let inv = 1.0 / reduce(li, sum, false);
-  for (var d = li; d < hd; d += 64u) {
-    var o = 0.0;
-    for (var j = 0u; j < p.seq; j++) { o += sc[j] * V[(b * p.seq + j) * p.kvStride + p.vOff + head * hd + d]; }
-    O[(b * p.nq + i) * p.hidden + head * hd + d] = o * inv;
+  for (var j = 0u; j < p.seq; j++) {
+    let k0 = (b * p.seq + j) * p.kvStride + head * hd;
+    var s = 0.0;
+    for (var d = 0u; d < hd; d++) { s += Q[q0 + d] * K[k0 + p.kOff + d]; }
+    s *= scale;
+    if (s > mx) {
+      let r = exp(mx - s);
+      sum *= r;
+      for (var d = 0u; d < hd; d++) { acc[d] *= r; }
+      mx = s;
+    }
+    let e = exp(s - mx);
+    sum += e;
+    for (var d = 0u; d < hd; d++) { acc[d] += e * V[k0 + p.vOff + d]; }
   }
+  let inv = 1.0 / sum;
+  let o0 = (b * p.nq + i) * p.hidden + head * hd;
+  for (var d = 0u; d < hd; d++) { O[o0 + d] = acc[d] * inv; }
 }`;
   return { code, bindings };
 }

@@ -66,8 +66,8 @@ export class GPUTowers {
     if (need > lim.maxStorageBufferBindingSize || need > lim.maxBufferSize) {
       throw new Error(`webgpu: the model needs a ${need}-byte buffer, the adapter binds at most ${lim.maxStorageBufferBindingSize}`);
     }
-    if (S > W.ATTENTION_MAX_SEQ || tc.max_position_embeddings > W.ATTENTION_MAX_SEQ) {
-      throw new Error(`webgpu: sequences over ${W.ATTENTION_MAX_SEQ} tokens are not supported`);
+    if (v.hidden_size / v.num_attention_heads > W.ATTENTION_MAX_HEAD_DIM || tc.hidden_size / tc.num_attention_heads > W.ATTENTION_MAX_HEAD_DIM) {
+      throw new Error(`webgpu: attention heads over ${W.ATTENTION_MAX_HEAD_DIM} wide are not supported`);
     }
     const dev = await this.adapter.requestDevice({
       requiredLimits: { maxStorageBufferBindingSize: need, maxBufferSize: need },
@@ -235,7 +235,7 @@ export class GPUTowers {
 
   _layernorm(steps, prefix, X, Y, rows, dim, eps, step = 1, off = 0) {
     steps.push(this._step('layernorm', { X, G: this._w(prefix + '.weight').buf, Bt: this._w(prefix + '.bias').buf, Y },
-      [rows, dim, step, off, { f: eps }, 0, 0, 0], [Math.min(rows, 65535), Math.ceil(rows / 65535), 1]));
+      [rows, dim, step, off, { f: eps }, 0, 0, 0], [Math.ceil(rows / 64), 1, 1]));
   }
 
   _encoder(steps, prefix, tower, b, n, seq) {
@@ -248,7 +248,7 @@ export class GPUTowers {
       this._linear(steps, p + 'self_attn.q_proj.weight', p + 'self_attn.q_proj.bias', b.h, b.q, T, h, h, 'store', o);
       this._linear(steps, p + 'self_attn.k_proj.weight', p + 'self_attn.k_proj.bias', b.h, b.k, T, h, h, 'store', o);
       this._linear(steps, p + 'self_attn.v_proj.weight', p + 'self_attn.v_proj.bias', b.h, b.v, T, h, h, 'store', o);
-      steps.push(this._step('attention', { Q: b.q, K: b.k, V: b.v, O: b.att }, [seq, seq, hd, h, h, h, 0, 0], [seq, tower.num_attention_heads, n]));
+      steps.push(this._step('attention', { Q: b.q, K: b.k, V: b.v, O: b.att }, [seq, seq, hd, h, h, h, 0, 0], [Math.ceil(seq / 64), tower.num_attention_heads, n]));
       this._linear(steps, p + 'self_attn.out_proj.weight', p + 'self_attn.out_proj.bias', b.att, b.x, T, h, h, 'residual', o);
       this._layernorm(steps, p + 'layer_norm2', b.x, b.h, T, h, tower.layer_norm_eps);
       this._linear(steps, p + 'mlp.fc1.weight', p + 'mlp.fc1.bias', b.h, b.mlp, T, I, h, 'act', o);
