@@ -24,20 +24,20 @@ func newBinding() *binding {
 
 func (b *binding) functions() map[string]func(js.Value, []js.Value) any {
 	return map[string]func(js.Value, []js.Value) any{
-		"loadBegin":          promised(b.loadBegin),
-		"loadPiece":          promised(b.loadPiece),
-		"loadAbort":          promised(b.loadAbort),
-		"load":               promised(b.load),
-		"unload":             promised(b.unload),
-		"info":               promised(b.info),
-		"embedImagesRGBA":    promised(b.embedImagesRGBA),
-		"embedImagesEncoded": promised(b.embedImagesEncoded),
-		"embedTexts":         promised(b.embedTexts),
-		"tokenize":           promised(b.tokenize),
-		"scores":             promised(b.scores),
-		"imageHeader":        promised(imageHeader),
-		"checkImageSize":     promised(checkImageSize),
-		"decodeRGB":          promised(decodeRGB),
+		"loadBegin":      promised(b.loadBegin),
+		"loadPiece":      promised(b.loadPiece),
+		"loadAbort":      promised(b.loadAbort),
+		"load":           promised(b.load),
+		"unload":         promised(b.unload),
+		"info":           promised(b.info),
+		"embedImages":    promised(b.embedImages),
+		"classify":       promised(b.classify),
+		"embedTexts":     promised(b.embedTexts),
+		"tokenize":       promised(b.tokenize),
+		"scores":         promised(b.scores),
+		"imageHeader":    promised(imageHeader),
+		"checkImageSize": promised(checkImageSize),
+		"decodeRGB":      promised(decodeRGB),
 	}
 }
 
@@ -145,77 +145,61 @@ func (b *binding) engineAndList(args []js.Value, name, what string, max int) (en
 	return e, list, nil
 }
 
-type rgbaImage struct {
-	pix           []byte
-	width, height int
-}
-
-func (b *binding) embedImagesRGBA(args []js.Value) (func() (any, error), error) {
-	e, list, err := b.engineAndList(args, "embedImagesRGBA", "images", maxImagesPerCall)
-	if err != nil {
-		return nil, err
+// imageArg reads one image: a Uint8Array / ArrayBuffer of an encoded file,
+// or {rgba, width, height} pixels.
+func imageArg(v js.Value, name string) (imageInput, error) {
+	if v.Type() != js.TypeObject {
+		return imageInput{}, fmt.Errorf("%s: want the bytes of an image file or {rgba, width, height}, got %s", name, v.Type())
 	}
-	imgs := make([]rgbaImage, len(list))
-	for i, v := range list {
-		name := imageName(len(list), i)
-		if v.Type() != js.TypeObject {
-			return nil, fmt.Errorf("%s: want {rgba, width, height}, got %s", name, v.Type())
-		}
+	if rgba := v.Get("rgba"); rgba.Type() != js.TypeUndefined {
 		w, h := v.Get("width"), v.Get("height")
 		if w.Type() != js.TypeNumber || h.Type() != js.TypeNumber {
-			return nil, fmt.Errorf("%s: width and height must be numbers", name)
+			return imageInput{}, fmt.Errorf("%s: width and height must be numbers", name)
 		}
-		pix, err := bytesArg(v.Get("rgba"), name+" pixels")
+		pix, err := bytesArg(rgba, name+" pixels")
 		if err != nil {
-			return nil, err
+			return imageInput{}, err
 		}
 		if err := checkRGBA(len(pix), w.Int(), h.Int()); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return imageInput{}, fmt.Errorf("%s: %w", name, err)
 		}
-		imgs[i] = rgbaImage{pix, w.Int(), h.Int()}
+		return imageInput{RGBA: pix, Width: w.Int(), Height: h.Int()}, nil
 	}
-	return func() (any, error) {
-		return embedEach(len(imgs), func(i int) ([]float32, error) {
-			return e.EmbedImageRGBA(imgs[i].pix, imgs[i].width, imgs[i].height)
-		})
-	}, nil
+	data, err := bytesArg(v, name)
+	if err != nil {
+		return imageInput{}, err
+	}
+	if len(data) == 0 {
+		return imageInput{}, fmt.Errorf("%s is empty (0 bytes)", name)
+	}
+	return imageInput{Encoded: data}, nil
 }
 
-// embedEach embeds n inputs in turn; an error names the input that failed.
-func embedEach(n int, embed func(i int) ([]float32, error)) (any, error) {
-	rows := make([][]float32, n)
-	for i := range rows {
-		r, err := embed(i)
-		if err != nil {
-			return nil, prefixIndex(n, i, err)
-		}
-		rows[i] = r
-	}
-	return matrixResult(rows)
-}
-
-func (b *binding) embedImagesEncoded(args []js.Value) (func() (any, error), error) {
-	e, list, err := b.engineAndList(args, "embedImagesEncoded", "images", maxImagesPerCall)
+// embedImages(handle, images) → {data, dim}: several images, each encoded
+// bytes or RGBA pixels, embedded in batches by one call.
+func (b *binding) embedImages(args []js.Value) (func() (any, error), error) {
+	e, list, err := b.engineAndList(args, "embedImages", "images", maxImagesPerCall)
 	if err != nil {
 		return nil, err
 	}
-	files := make([][]byte, len(list))
+	imgs := make([]imageInput, len(list))
 	for i, v := range list {
-		name := imageName(len(list), i)
-		if files[i], err = bytesArg(v, name); err != nil {
+		if imgs[i], err = imageArg(v, imageName(len(list), i)); err != nil {
 			return nil, err
-		}
-		if len(files[i]) == 0 {
-			return nil, fmt.Errorf("%s is empty (0 bytes)", name)
 		}
 	}
 	return func() (any, error) {
-		return embedEach(len(files), func(i int) ([]float32, error) { return e.EmbedImageEncoded(files[i]) })
+		data, err := e.EmbedImages(imgs)
+		if err != nil {
+			return nil, err
+		}
+		return matrixResult(data, e.Info().EmbedDim), nil
 	}, nil
 }
 
-func (b *binding) embedTexts(args []js.Value) (func() (any, error), error) {
-	e, list, err := b.engineAndList(args, "embedTexts", "texts", maxTextsPerCall)
+// textsArg reads a list of texts (checked and made valid UTF-8).
+func textsArg(v js.Value) ([]string, error) {
+	list, err := arrayArg(v, "texts", maxTextsPerCall)
 	if err != nil {
 		return nil, err
 	}
@@ -226,17 +210,51 @@ func (b *binding) embedTexts(args []js.Value) (func() (any, error), error) {
 		}
 		texts[i] = v.String()
 	}
-	if texts, err = cleanTexts(texts); err != nil {
+	return cleanTexts(texts)
+}
+
+func (b *binding) embedTexts(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 2, "embedTexts"); err != nil {
+		return nil, err
+	}
+	e, err := b.get(args[0])
+	if err != nil {
+		return nil, err
+	}
+	texts, err := textsArg(args[1])
+	if err != nil {
 		return nil, err
 	}
 	return func() (any, error) {
-		rows, err := e.EmbedTexts(texts)
+		data, err := e.EmbedTexts(texts)
 		if err != nil {
 			return nil, err
 		}
-		return matrixResult(rows)
+		return matrixResult(data, e.Info().EmbedDim), nil
 	}, nil
 }
+
+// embeddingsArg reads a flat Float32Array of embeddings whose rows must
+// have the model's dimension (dim, as JS says it, is checked against it).
+func embeddingsArg(v js.Value, what string, e engine, dim js.Value, allowEmpty bool) ([]float32, error) {
+	d := e.Info().EmbedDim
+	if dim.Type() != js.TypeNumber || dim.Int() != d {
+		return nil, fmt.Errorf("%s: rows of %v values given, the model's embeddings have %d", what, dim, d)
+	}
+	f, err := float32Arg(v, what)
+	if err != nil {
+		return nil, err
+	}
+	if len(f)%d != 0 || (len(f) == 0 && !allowEmpty) {
+		return nil, fmt.Errorf("%s: %d values are not a whole number (≥ 1) of %d-value rows", what, len(f), d)
+	}
+	if err := checkFinite(what, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// scores(handle, images, texts, dim) → {logits, probs} [images × texts].
 
 // tokenize returns the ids embedTexts would use, as arrays of numbers (for
 // checking the tokenizer against a reference; small next to embeddings).
@@ -280,70 +298,65 @@ func (b *binding) scores(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
-	if args[3].Type() != js.TypeNumber {
-		return nil, fmt.Errorf("scores: dim must be a number")
-	}
-	dim := args[3].Int()
-	img, err := float32Arg(args[1], "image embeddings")
+	img, err := embeddingsArg(args[1], "image embeddings", e, args[3], false)
 	if err != nil {
 		return nil, err
 	}
-	txt, err := float32Arg(args[2], "text embeddings")
+	txt, err := embeddingsArg(args[2], "text embeddings", e, args[3], false)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkFinite("image embeddings", img); err != nil {
-		return nil, err
-	}
-	if err := checkFinite("text embeddings", txt); err != nil {
-		return nil, err
-	}
-	imgs, err := splitRows(img, dim)
-	if err != nil {
-		return nil, fmt.Errorf("image embeddings: %w", err)
-	}
-	txts, err := splitRows(txt, dim)
-	if err != nil {
-		return nil, fmt.Errorf("text embeddings: %w", err)
-	}
-	if len(imgs) == 0 || len(txts) == 0 {
-		return nil, fmt.Errorf("scores need at least one image and one text embedding (got %d and %d)", len(imgs), len(txts))
 	}
 	return func() (any, error) {
-		var logits, probs []float32
-		for _, im := range imgs {
-			l, p, err := e.Scores(im, txts)
-			if err != nil {
-				return nil, err
-			}
-			logits = append(logits, l...)
-			probs = append(probs, p...)
+		logits, probs, err := e.Scores(img, txt)
+		if err != nil {
+			return nil, err
 		}
 		return map[string]any{"logits": float32Array(logits), "probs": float32Array(probs)}, nil
 	}, nil
 }
 
-// imageName names image i of n in messages ("image" when it is the only one).
-func imageName(n, i int) string {
-	if n == 1 {
-		return "the image"
+// classify(handle, image, known, texts, dim) → {logits, probs, texts, dim}:
+// the worker's one-call classification. known holds the text embeddings
+// the caller has cached (rows of dim), texts the prompts it has not (may
+// be empty); logits and probs are over known ++ texts, and texts in the
+// result are the new embeddings.
+func (b *binding) classify(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 5, "classify"); err != nil {
+		return nil, err
 	}
-	return fmt.Sprintf("image %d", i)
-}
-
-func prefixIndex(n, i int, err error) error {
-	if n == 1 {
-		return err
-	}
-	return fmt.Errorf("image %d: %w", i, err)
-}
-
-func matrixResult(rows [][]float32) (any, error) {
-	data, dim, err := joinRows(rows)
+	e, err := b.get(args[0])
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"data": float32Array(data), "dim": dim}, nil
+	img, err := imageArg(args[1], "the image")
+	if err != nil {
+		return nil, err
+	}
+	known, err := embeddingsArg(args[2], "cached text embeddings", e, args[4], true)
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	if args[3].Type() != js.TypeObject || args[3].Length() > 0 {
+		if texts, err = textsArg(args[3]); err != nil {
+			return nil, err
+		}
+	}
+	if len(known) == 0 && len(texts) == 0 {
+		return nil, fmt.Errorf("classify: no texts to score the image against")
+	}
+	return func() (any, error) {
+		embedded, logits, probs, err := classify(e, img, known, texts)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"logits": float32Array(logits), "probs": float32Array(probs),
+			"texts": float32Array(embedded), "dim": e.Info().EmbedDim}, nil
+	}, nil
+}
+
+func matrixResult(data []float32, dim int) any {
+	return map[string]any{"data": float32Array(data), "dim": dim}
 }
 
 // uint8View returns a Uint8Array over a Uint8Array / Uint8ClampedArray /

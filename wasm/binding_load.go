@@ -4,8 +4,18 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"syscall/js"
 )
+
+// gcEvery is how many received bytes go between Go garbage collections
+// while a model arrives. Go holds a reference to each piece's JS object
+// (a js.Value) until its GC finalizes it, and the heap is far below its
+// next GC goal while the file fills one preallocated buffer: without these
+// collections the browser could free no piece before the load ends (the
+// tab briefly held the file twice). Each collection is cheap: the file's
+// buffer holds no pointers.
+const gcEvery = 64 << 20
 
 // A model file arrives in pieces (web/siglip.js streams it from the
 // network, a Blob, a file or the caller's bytes) and each piece is copied
@@ -17,6 +27,7 @@ import (
 type pendingLoad struct {
 	data  []byte   // the file, when its size was given
 	n     int      // bytes received
+	gcAt  int      // n at the last collection
 	parts [][]byte // the pieces, when it was not (joined at the end)
 }
 
@@ -94,6 +105,10 @@ func (b *binding) loadPiece(args []js.Value) (func() (any, error), error) {
 		js.CopyBytesToGo(p.data[p.n:p.n+k], v)
 	}
 	p.n += k
+	if p.n-p.gcAt >= gcEvery {
+		p.gcAt = p.n
+		runtime.GC()
+	}
 	return func() (any, error) { return nil, nil }, nil
 }
 
@@ -139,6 +154,7 @@ func (b *binding) load(args []js.Value) (func() (any, error), error) {
 	}
 	return func() (any, error) {
 		e, err := openEngine(data)
+		runtime.GC() // the last pieces' references, and what parsing left behind
 		if err != nil {
 			return nil, err
 		}

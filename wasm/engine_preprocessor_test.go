@@ -44,11 +44,11 @@ func TestEnginePreprocessorFromFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := read("images/coco_39769.png")
-	got, err := e.EmbedImageEncoded(data)
+	got, err := e.EmbedImages([]imageInput{{Encoded: data}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bicubic, err := plain.EmbedImageEncoded(data)
+	bicubic, err := plain.EmbedImages([]imageInput{{Encoded: data}})
 	if err != nil {
 		t.Fatal(err)
 	}

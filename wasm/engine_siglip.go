@@ -11,10 +11,16 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
-// textChunk is how many texts one Plan call embeds: activations for a
-// chunk stay small (for SigLIP-base, 16×64 tokens × 768 floats per buffer),
-// and larger batches are simply looped over.
-const textChunk = 16
+// textChunk and imageChunk are how many texts and images one Plan call
+// embeds: the plan's activations are sized for them, and larger batches
+// are looped over. They are small because the plan is part of the tab's
+// memory next to the model file (large-256: 20 MB for 8 texts, 36 MB for
+// 2 images; 16 texts and 4 images took 100 MB). Each chunk still gives
+// the kernels 512 rows (8×64 tokens, 2×256 patches) per product.
+const (
+	textChunk  = 8
+	imageChunk = 2
+)
 
 // siglipEngine is one loaded model: the file (whose bytes the weights view),
 // the model, its tokenizer and a Plan with its preprocessing buffers. It is
@@ -44,7 +50,7 @@ func openEngine(data []byte) (engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model file: tokenizer (%s): %w", tokKind, err)
 	}
-	plan, err := m.NewPlan(1, textChunk)
+	plan, err := m.NewPlan(imageChunk, textChunk)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +65,7 @@ func openEngine(data []byte) (engine, error) {
 	e := &siglipEngine{
 		data: data, file: f, m: m, tok: tok, plan: plan,
 		pre:    imageproc.NewPreprocessor(proc),
-		pixels: make([]float32, v.NumChannels*v.ImageSize*v.ImageSize),
+		pixels: make([]float32, imageChunk*v.NumChannels*v.ImageSize*v.ImageSize),
 		seq:    tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings),
 		info: modelInfo{
 			ImageSize:     v.ImageSize,
@@ -77,41 +83,56 @@ func openEngine(data []byte) (engine, error) {
 
 func (e *siglipEngine) Info() modelInfo { return e.info }
 
-func (e *siglipEngine) embedRGB(rgb *imageproc.RGB) ([]float32, error) {
-	if err := e.pre.Into(e.pixels, rgb); err != nil {
-		return nil, err
+// rgbOf decodes (or takes) one image as RGB.
+func rgbOf(im imageInput) (*imageproc.RGB, error) {
+	if im.Encoded != nil {
+		img, err := imageproc.Decode(im.Encoded)
+		if err != nil {
+			return nil, err
+		}
+		return imageproc.ToRGB(img), nil
 	}
-	out, err := e.plan.Images(e.pixels, 1)
-	if err != nil {
-		return nil, err
-	}
-	return append([]float32(nil), out...), nil
+	return imageproc.FromRGBA(im.RGBA, im.Width, im.Height)
 }
 
-func (e *siglipEngine) EmbedImageRGBA(rgba []byte, width, height int) ([]float32, error) {
-	rgb, err := imageproc.FromRGBA(rgba, width, height)
-	if err != nil {
-		return nil, err
-	}
-	return e.embedRGB(rgb)
-}
-
-func (e *siglipEngine) EmbedImageEncoded(data []byte) ([]float32, error) {
-	img, err := imageproc.Decode(data)
-	if err != nil {
-		return nil, err
-	}
-	return e.embedRGB(imageproc.ToRGB(img))
-}
+// imageValues is one preprocessed image's size, [C][size][size] (the
+// pixel buffer holds imageChunk of them).
+func (e *siglipEngine) imageValues() int { return len(e.pixels) / imageChunk }
 
 func (e *siglipEngine) Tokenize(texts []string) ([]int32, int, error) {
 	ids, err := e.tok.EncodeBatch(texts, e.seq)
 	return ids, e.seq, err
 }
 
-func (e *siglipEngine) EmbedTexts(texts []string) ([][]float32, error) {
+// EmbedImages preprocesses up to imageChunk images into the plan's pixel
+// buffer and runs them as one batch, chunk after chunk. An error names the
+// image when there are several.
+func (e *siglipEngine) EmbedImages(images []imageInput) ([]float32, error) {
 	d := e.info.EmbedDim
-	out := make([][]float32, 0, len(texts))
+	per := e.imageValues()
+	out := make([]float32, 0, len(images)*d)
+	for lo := 0; lo < len(images); lo += imageChunk {
+		part := images[lo:min(lo+imageChunk, len(images))]
+		for i, im := range part {
+			rgb, err := rgbOf(im)
+			if err == nil {
+				err = e.pre.Into(e.pixels[i*per:(i+1)*per], rgb)
+			}
+			if err != nil {
+				return nil, prefixIndex(len(images), lo+i, err)
+			}
+		}
+		emb, err := e.plan.Images(e.pixels[:len(part)*per], len(part))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, emb...)
+	}
+	return out, nil
+}
+
+func (e *siglipEngine) EmbedTexts(texts []string) ([]float32, error) {
+	out := make([]float32, 0, len(texts)*e.info.EmbedDim)
 	for lo := 0; lo < len(texts); lo += textChunk {
 		part := texts[lo:min(lo+textChunk, len(texts))]
 		ids, err := e.tok.EncodeBatch(part, e.seq)
@@ -122,27 +143,24 @@ func (e *siglipEngine) EmbedTexts(texts []string) ([][]float32, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := range part {
-			out = append(out, append([]float32(nil), emb[i*d:(i+1)*d]...))
-		}
+		out = append(out, emb...)
 	}
 	return out, nil
 }
 
-func (e *siglipEngine) Scores(image []float32, texts [][]float32) (logits, probs []float32, err error) {
+func (e *siglipEngine) Scores(images, texts []float32) (logits, probs []float32, err error) {
 	d := e.info.EmbedDim
-	if len(image) != d {
-		return nil, nil, fmt.Errorf("image embedding has %d values, the model's have %d", len(image), d)
+	for _, m := range []struct {
+		what string
+		v    []float32
+	}{{"image", images}, {"text", texts}} {
+		if len(m.v) == 0 || len(m.v)%d != 0 {
+			return nil, nil, fmt.Errorf("%s embeddings: %d values are not a whole number (≥ 1) of the model's %d-value rows", m.what, len(m.v), d)
+		}
 	}
-	flat, dim, err := joinRows(texts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if dim != d {
-		return nil, nil, fmt.Errorf("text embeddings have %d values, the model's have %d", dim, d)
-	}
-	logits = make([]float32, len(texts))
-	e.m.LogitsPerImage(logits, image, flat, 1, len(texts))
+	nImg, nTxt := len(images)/d, len(texts)/d
+	logits = make([]float32, nImg*nTxt)
+	e.m.LogitsPerImage(logits, images, texts, nImg, nTxt)
 	probs = append([]float32(nil), logits...)
 	model.Sigmoid(probs)
 	return logits, probs, nil

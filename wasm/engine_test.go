@@ -48,52 +48,76 @@ func TestEngineTinyGoldens(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := []string{"a photo of 2 cats", "a photo of 2 dogs", "a plane", "a remote"}
-	rows, err := e.EmbedTexts(texts)
+	txt, err := e.EmbedTexts(texts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat, _, _ := joinRows(rows)
-	if d := refdata.MaxAbsDiff(flat, g["fp64/text_embeds"].F64); d > 2e-6 {
+	if d := refdata.MaxAbsDiff(txt, g["fp64/text_embeds"].F64); d > 2e-6 {
 		t.Errorf("text_embeds: max |Δ| = %.3g", d)
 	}
-	var imgs [][]float32
+	// The two images in one batch, then each alone: the same embeddings.
+	var inputs []imageInput
 	for _, name := range []string{"coco_39769.png", "synthetic_wide_gradient.png"} {
 		data, err := os.ReadFile(refdata.Path("images/" + name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		emb, err := e.EmbedImageEncoded(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imgs = append(imgs, emb)
+		inputs = append(inputs, imageInput{Encoded: data})
 	}
-	flat, _, _ = joinRows(imgs)
-	if d := refdata.MaxAbsDiff(flat, g["fp64/image_embeds"].F64); d > 2e-6 {
+	imgs, err := e.EmbedImages(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := refdata.MaxAbsDiff(imgs, g["fp64/image_embeds"].F64); d > 2e-6 {
 		t.Errorf("image_embeds: max |Δ| = %.3g", d)
 	}
-	want := g["fp64/logits_per_image"].F64
-	for i, im := range imgs {
-		logits, probs, err := e.Scores(im, rows)
+	d := e.Info().EmbedDim
+	for i, in := range inputs {
+		one, err := e.EmbedImages([]imageInput{in})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := refdata.MaxAbsDiff(logits, want[i*4:(i+1)*4]); d > 2e-5 {
-			t.Errorf("image %d logits: max |Δ| = %.3g", i, d)
+		if dd := refdata.MaxAbsDiff(one, g["fp64/image_embeds"].F64[i*d:(i+1)*d]); dd > 2e-6 {
+			t.Errorf("image %d alone: max |Δ| = %.3g", i, dd)
 		}
-		for j, p := range probs {
-			if s := 1 / (1 + math.Exp(-want[i*4+j])); math.Abs(float64(p)-s) > 1e-6 {
-				t.Errorf("image %d text %d: prob %v, want %v", i, j, p, s)
-			}
+	}
+	want := g["fp64/logits_per_image"].F64
+	logits, probs, err := e.Scores(imgs, txt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := refdata.MaxAbsDiff(logits, want); d > 2e-5 {
+		t.Errorf("logits: max |Δ| = %.3g", d)
+	}
+	for k, p := range probs {
+		if s := 1 / (1 + math.Exp(-want[k])); math.Abs(float64(p)-s) > 1e-6 {
+			t.Errorf("logit %d: prob %v, want %v", k, p, s)
 		}
+	}
+	// classify: two cached text embeddings, two embedded in the same call,
+	// scored against the first image, as Scores gives them.
+	emb, cl, cp, err := classify(e, inputs[0], txt[:2*d], texts[2:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dd := refdata.MaxAbsDiff(emb, g["fp64/text_embeds"].F64[2*d:]); dd > 2e-6 {
+		t.Errorf("classify's new text embeddings: max |Δ| = %.3g", dd)
+	}
+	if dd := refdata.MaxAbsDiff(cl, want[:4]); dd > 2e-5 || len(cp) != 4 {
+		t.Errorf("classify logits: max |Δ| = %.3g (%d probs)", dd, len(cp))
 	}
 	// More texts than one Plan chunk, in one call.
 	many := make([]string, 2*textChunk+3)
 	for i := range many {
 		many[i] = strings.Repeat("x", i+1)
 	}
-	if rows, err := e.EmbedTexts(many); err != nil || len(rows) != len(many) {
-		t.Fatalf("EmbedTexts(%d texts) = %d rows, %v", len(many), len(rows), err)
+	if flat, err := e.EmbedTexts(many); err != nil || len(flat) != len(many)*d {
+		t.Fatalf("EmbedTexts(%d texts) = %d values, %v", len(many), len(flat), err)
+	}
+	// More images than one Plan batch, in one call.
+	five := []imageInput{inputs[0], inputs[1], inputs[0], inputs[1], inputs[0]}
+	if flat, err := e.EmbedImages(five); err != nil || len(flat) != 5*d || refdata.MaxAbsDiff(flat[4*d:], g["fp64/image_embeds"].F64[:d]) > 2e-6 {
+		t.Fatalf("EmbedImages(5 images) = %d values, %v", len(flat), err)
 	}
 }
 
@@ -112,14 +136,14 @@ func TestEngineRGBA(t *testing.T) {
 	for i := range rgba {
 		rgba[i] = byte(i * 7)
 	}
-	a, err := e.EmbedImageRGBA(rgba, w, h)
+	a, err := e.EmbedImages([]imageInput{{RGBA: rgba, Width: w, Height: h}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 3; i < len(rgba); i += 4 {
 		rgba[i] = 0 // alpha is dropped, not composited (PIL convert("RGB"))
 	}
-	b, err := e.EmbedImageRGBA(rgba, w, h)
+	b, err := e.EmbedImages([]imageInput{{RGBA: rgba, Width: w, Height: h}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,13 +173,13 @@ func TestEngineBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.EmbedImageEncoded([]byte("this is not an image")); err == nil {
+	if _, err := e.EmbedImages([]imageInput{{Encoded: []byte("this is not an image")}}); err == nil {
 		t.Error("text as an image: no error")
 	}
-	if _, err := e.EmbedImageRGBA(make([]byte, 10), 2, 2); err == nil {
+	if _, err := e.EmbedImages([]imageInput{{RGBA: make([]byte, 10), Width: 2, Height: 2}}); err == nil {
 		t.Error("short RGBA: no error")
 	}
-	if _, _, err := e.Scores(make([]float32, 3), [][]float32{make([]float32, 64)}); err == nil {
+	if _, _, err := e.Scores(make([]float32, 3), make([]float32, 64)); err == nil {
 		t.Error("wrong embedding size: no error")
 	}
 }

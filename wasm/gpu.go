@@ -46,7 +46,7 @@ func (b *binding) siglip(v js.Value) (*siglipEngine, error) {
 
 // pixels preprocesses one image into a fresh [C][size][size] Float32Array.
 func (s *siglipEngine) pixelsOf(rgb *imageproc.RGB) (any, error) {
-	out := make([]float32, len(s.pixels))
+	out := make([]float32, s.imageValues())
 	if err := s.pre.Into(out, rgb); err != nil {
 		return nil, err
 	}
@@ -160,15 +160,15 @@ func (b *binding) embedPixels(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(px) != len(s.pixels) {
-		return nil, fmt.Errorf("embedPixels: %d pixel values, the model takes %d", len(px), len(s.pixels))
+	if len(px) != s.imageValues() {
+		return nil, fmt.Errorf("embedPixels: %d pixel values, the model takes %d", len(px), s.imageValues())
 	}
 	return func() (any, error) {
 		out, err := s.plan.Images(px, 1)
 		if err != nil {
 			return nil, err
 		}
-		return matrixResult([][]float32{append([]float32(nil), out...)})
+		return matrixResult(out, len(out)), nil
 	}, nil
 }
 

@@ -408,9 +408,7 @@ export class SigLIP {
 
   /** Embeds one image; returns its L2-normalised embedding. */
   async embedImage(image) {
-    const { msg, transfer } = await toImageInput(image);
-    const { data } = await this._call('embedImages', { images: [msg] }, transfer);
-    return data;
+    return (await this.embedImages([image]))[0];
   }
 
   /**
@@ -434,11 +432,24 @@ export class SigLIP {
     return this._call('imageHeader', { bytes: msg.bytes }, transfer);
   }
 
-  /** Embeds several images, one worker call each (progress via onProgress(done, total)). */
+  /**
+   * Embeds several images, info.imageBatch per worker call (the engine runs
+   * them as one batch); onProgress(done, total) after each call.
+   */
   async embedImages(images, { onProgress } = {}) {
+    if (!Array.isArray(images)) throw new TypeError('embedImages takes an array of images');
     const out = [];
-    for (const im of images) {
-      out.push(await this.embedImage(im));
+    const batch = this.info.imageBatch;
+    for (let i = 0; i < images.length; i += batch) {
+      const msgs = [];
+      const transfer = [];
+      for (const im of images.slice(i, i + batch)) {
+        const t = await toImageInput(im);
+        msgs.push(t.msg);
+        transfer.push(...t.transfer);
+      }
+      const { data, dim } = await this._call('embedImages', { images: msgs }, transfer);
+      for (let j = 0; j < msgs.length; j++) out.push(data.slice(j * dim, (j + 1) * dim));
       onProgress?.(out.length, images.length);
     }
     return out;
@@ -469,7 +480,7 @@ export class SigLIP {
     const waiting = unique.filter((t) => this._inflight.has(t));
     this.stats.textCacheHits += list.length - missing.length;
     this.stats.textCacheMisses += missing.length;
-    const batch = this.info.textBatch || 32;
+    const batch = this.info.textBatch;
     let done = 0;
     const batches = [];
     const local = new Map();
@@ -511,19 +522,26 @@ export class SigLIP {
    * [images × texts], probs = sigmoid(logits).
    */
   async scores(imageEmbeddings, textEmbeddings) {
+    const images = this._pack(imageEmbeddings, 'image');
+    const texts = this._pack(textEmbeddings, 'text');
+    return this._call('scores', { images, texts, dim: this.info.embedDim }, [images.buffer, texts.buffer]);
+  }
+
+  // _pack copies embeddings (one Float32Array of whole rows, or an array of
+  // rows) into one flat Float32Array to transfer.
+  _pack(rows, what) {
     const dim = this.info.embedDim;
-    const pack = (rows) => {
-      const list = rows instanceof Float32Array ? [rows] : rows;
-      const out = new Float32Array(list.length * dim);
-      list.forEach((r, i) => {
-        if (r.length !== dim) throw new Error(`embedding ${i} has ${r.length} values, the model's have ${dim}`);
-        out.set(r, i * dim);
-      });
-      return out;
-    };
-    const images = pack(imageEmbeddings);
-    const texts = pack(textEmbeddings);
-    return this._call('scores', { images, texts, dim }, [images.buffer, texts.buffer]);
+    if (rows instanceof Float32Array) {
+      if (rows.length === 0 || rows.length % dim) throw new Error(`the ${what} embeddings hold ${rows.length} values, not whole rows of the model's ${dim}`);
+      return rows.slice();
+    }
+    if (!Array.isArray(rows)) throw new TypeError(`${what} embeddings must be a Float32Array or an array of them`);
+    const out = new Float32Array(rows.length * dim);
+    rows.forEach((r, i) => {
+      if (r?.length !== dim) throw new Error(`${what} embedding ${i} has ${r?.length} values, the model's have ${dim}`);
+      out.set(r, i * dim);
+    });
+    return out;
   }
 
   /**
@@ -534,11 +552,30 @@ export class SigLIP {
   async classify(image, labels, { template = DEFAULT_TEMPLATE, onProgress } = {}) {
     const clean = checkLabels(labels);
     const prompts = clean.map((l) => formatPrompt(template, l));
-    const texts = await this.embedText(prompts, { onProgress });
-    const img = await this.embedImage(image);
-    const { logits, probs } = await this.scores(img, texts);
-    return clean.map((label, i) => ({ label, score: probs[i], logit: logits[i] }))
-      .sort((a, b) => b.score - a.score);
+    const unique = [...new Set(prompts)];
+    // Texts another call is embedding are waited for; more new texts than
+    // one call takes go through embedText (batches, progress). Then one
+    // worker call embeds what is left, the image, and scores them all.
+    const inflight = [...new Set(unique.filter((t) => this._inflight.has(t)).map((t) => this._inflight.get(t)))];
+    if (inflight.length) await Promise.all(inflight);
+    let missing = unique.filter((t) => !this._texts.has(t));
+    if (missing.length > this.info.textBatch) {
+      await this.embedText(missing, { onProgress });
+      missing = unique.filter((t) => !this._texts.has(t));
+    }
+    const cached = unique.filter((t) => this._texts.has(t));
+    this.stats.textCacheHits += prompts.length - missing.length;
+    this.stats.textCacheMisses += missing.length;
+    const known = cached.length ? this._pack(cached.map((t) => this._texts.get(t)), 'text') : new Float32Array(0);
+    const { msg, transfer } = await toImageInput(image);
+    const r = await this._call('classify', { image: msg, known, texts: missing, dim: this.info.embedDim }, [...transfer, known.buffer]);
+    missing.forEach((t, j) => this._remember(t, r.texts.slice(j * r.dim, (j + 1) * r.dim)));
+    if (missing.length) onProgress?.(missing.length, missing.length);
+    const column = new Map([...cached, ...missing].map((t, i) => [t, i]));
+    return clean.map((label, i) => {
+      const k = column.get(prompts[i]);
+      return { label, score: r.probs[k], logit: r.logits[k] };
+    }).sort((a, b) => b.score - a.score);
   }
 
   /**

@@ -5,7 +5,8 @@
 // page keeps them in its own Cache API store ('siglip-models-v1').
 const SHELL = 'siglip-shell-v1';
 const CORE = [
-  './', 'index.html', 'web/app.js', 'web/app.css', 'web/siglip.js', 'web/worker.js',
+  './', 'index.html', 'web/app.js', 'web/app.css',
+  ...['dom', 'store', 'labels', 'tabs', 'classify', 'tag', 'search'].map((f) => `web/app/${f}.js`), 'web/siglip.js', 'web/worker.js',
   'web/dist/siglip.wasm', 'web/dist/wasm_exec.js', 'web/presets.json', 'web/icon.svg',
   'web/kernels/loader.mjs', 'web/kernels/simd.wasm', 'web/kernels/simd_relaxed.wasm',
   ...['threaded', 'pool', 'ops', 'control', 'sharemem', 'glue', 'kernel_worker'].map((f) => `web/threads/${f}.mjs`),

@@ -16,13 +16,17 @@
 //      tokenize {handle, texts} → [[id, ...], ...] (the ids embedTexts uses);
 //      decodeImage {image} → {rgb, width, height} (the RGB the engine sees);
 //      imageHeader {bytes} → {format, width, height} (checked against the limits);
-//      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs}.
+//      scores {handle, images: Float32Array, texts: Float32Array, dim} → {logits, probs};
+//      classify {handle, image, known: Float32Array, texts, dim} → {logits, probs, texts, dim}:
+//        texts not cached are embedded, and the image scored against known ++ texts,
+//        in one Go call (the new embeddings come back for the caller's cache).
+// Embeddings are flat row-major Float32Arrays with their dimension.
 // info also says whether the simd128 kernels run (simd, relaxedSimd).
 import './dist/wasm_exec.js';
 import * as gpuBackend from './webgpu/backend.mjs';
 
 // Must equal bindingVersion in wasm/engine.go.
-const BINDING_VERSION = 3;
+const BINDING_VERSION = 4;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node &&
   typeof WorkerGlobalScope === 'undefined';
@@ -196,14 +200,6 @@ async function decodeImage(api, im) {
   return { rgb, width: e.width, height: e.height };
 }
 
-function concatRows(parts) {
-  const dim = parts[0].dim;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p.data, o); o += p.data.length; }
-  return { data: out, dim };
-}
-
 // createHost returns an object with handle(msg) → Promise<result>. Calls run
 // strictly one after another: a model's execution plan owns its buffers.
 // One Go instance per JS realm: it installs itself on globalThis, so hosts
@@ -226,16 +222,12 @@ export function createHost() {
     return g;
   };
 
-  async function embedImages(api, handle, images) {
-    const parts = [];
-    for (const im of images) {
-      const e = await toEngine(api, im);
-      parts.push(e.encoded
-        ? await api.embedImagesEncoded(handle, [e.encoded])
-        : await api.embedImagesRGBA(handle, [e]));
-    }
-    return concatRows(parts);
-  }
+  // engineImage: the engine's form of one image, encoded bytes (Go
+  // decodes) or {rgba, width, height} (the browser decoded it).
+  const engineImage = async (api, im) => {
+    const e = await toEngine(api, im);
+    return e.encoded ?? e;
+  };
 
   async function run(msg) {
     const { api: goApi, runtime } = await ensure(msg.threads);
@@ -257,7 +249,13 @@ export function createHost() {
         return { handle, info: { ...info, ...runtime, ...be } };
       }
       case 'unload': gpuBackend.detach(msg.handle); return api.unload(msg.handle);
-      case 'embedImages': return embedImages(api, msg.handle, msg.images);
+      case 'embedImages': {
+        const images = [];
+        for (const im of msg.images) images.push(await engineImage(api, im));
+        return api.embedImages(msg.handle, images);
+      }
+      case 'classify':
+        return api.classify(msg.handle, await engineImage(api, msg.image), msg.known, msg.texts, msg.dim);
       case 'decodeImage': return decodeImage(api, msg.image);
       case 'imageHeader': return api.imageHeader(msg.bytes);
       case 'embedTexts': return api.embedTexts(msg.handle, msg.texts);

@@ -202,6 +202,58 @@ test("JPEG pixels from the JS API in Chromium equal PIL's (the browser's own dec
   assert.deepEqual(pageErrors, []);
 });
 
+test('classify of one image against 48 cached labels is one worker round trip, with the same scores as embed + scores', { timeout: 120000 }, async (t) => {
+  if (made.skip) { t.skip(made.skip); return; }
+  if (!fs.existsSync(chromiumPath)) { t.skip(`${chromiumPath} is not installed`); return; }
+  const r = await page.evaluate(async ({ dir, image }) => {
+    const ops = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (msg, ...rest) {
+      if (msg && typeof msg.op === 'string') ops.push(msg.op);
+      return post.call(this, msg, ...rest);
+    };
+    const { SigLIP } = await import('/web/siglip.js');
+    const model = await SigLIP.load(`${dir}/tiny-f32.siglip`);
+    try {
+      const labels = Array.from({ length: 48 }, (_, i) => `thing number ${i}`);
+      const bytes = new Uint8Array(await (await fetch(`${dir}/${image}`)).arrayBuffer());
+      const template = 'a photo of {}';
+      const texts = await model.embedText(labels.map((l) => `a photo of ${l}`));
+      const { probs } = await model.scores(await model.embedImage(bytes), texts);
+      ops.length = 0;
+      const ranked = await model.classify(bytes, labels, { template });
+      const cachedOps = [...ops];
+      ops.length = 0;
+      // Five new labels among cached ones: still one call.
+      const more = [...labels.slice(0, 10), 'a red square', 'a blue sky', 'x', 'y', 'z'];
+      const ranked2 = await model.classify(bytes, more, { template });
+      const newOps = [...ops];
+      const byLabel = new Map(ranked.map((x) => [x.label, x.score]));
+      let maxDiff = 0;
+      labels.forEach((l, i) => { maxDiff = Math.max(maxDiff, Math.abs(byLabel.get(l) - probs[i])); });
+      const sorted = ranked.every((x, i) => i === 0 || x.score <= ranked[i - 1].score);
+      const again = await model.embedText(more.map((l) => `a photo of ${l}`));
+      const { probs: p2 } = await model.scores(await model.embedImage(bytes), again);
+      const by2 = new Map(ranked2.map((x) => [x.label, x.score]));
+      let maxDiff2 = 0;
+      more.forEach((l, i) => { maxDiff2 = Math.max(maxDiff2, Math.abs(by2.get(l) - p2[i])); });
+      return { cachedOps, newOps, maxDiff, maxDiff2, sorted, n: ranked.length, n2: ranked2.length };
+    } finally {
+      Worker.prototype.postMessage = post;
+      model.dispose();
+    }
+  }, { dir: `/web/dist/${fixturesName}`, image: imageNames[0] });
+  t.diagnostic(`48 cached labels: worker messages ${JSON.stringify(r.cachedOps)}; 10 cached + 5 new: ${JSON.stringify(r.newOps)}; ` +
+    `max |classify - (embed + scores)| ${r.maxDiff}, ${r.maxDiff2}`);
+  assert.deepEqual(r.cachedOps, ['classify']);
+  assert.deepEqual(r.newOps, ['classify']);
+  assert.equal(r.n, 48);
+  assert.equal(r.n2, 15);
+  assert.ok(r.sorted);
+  assert.equal(r.maxDiff, 0);
+  assert.equal(r.maxDiff2, 0);
+});
+
 test("DOM and TypeError failures become the API's own errors (0×0 canvas, closed bitmap, broken <img>, detached buffers)", { timeout: 120000 }, async (t) => {
   if (made.skip) { t.skip(made.skip); return; }
   if (!fs.existsSync(chromiumPath)) { t.skip(`${chromiumPath} is not installed`); return; }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startServe } from './lib/serve.mjs';
 import { rendererMemory } from './lib/procmem.mjs';
 import { bombPNG, bigJPEG } from './lib/bigimages.mjs';
+import { exposeDemoState } from './lib/demostate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -52,6 +53,7 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   ctx.on('request', (r) => requests.push(r.url()));
+  await exposeDemoState(ctx); // the page's live state, for the assertions
   page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));

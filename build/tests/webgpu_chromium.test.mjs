@@ -16,6 +16,7 @@ import path from 'node:path';
 import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
 import { startServe } from './lib/serve.mjs';
 import { makeCut2 } from './lib/cut2.mjs';
+import { exposeDemoState } from './lib/demostate.mjs';
 
 const require = createRequire(path.join(root, 'build/package.json'));
 const { chromium } = require('playwright-core');
@@ -50,6 +51,7 @@ before(async () => {
   ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
     executablePath: chromiumPath, headless: true, args: [...baseArgs, ...swiftshaderArgs],
   });
+  await exposeDemoState(ctx); // the demo page's state, for the page test
   page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('console', (m) => { consoleLines.push(`${m.type()}: ${m.text()}`); if (m.type() === 'error') pageErrors.push(m.text()); });
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));

@@ -159,16 +159,28 @@ export function wrap(api) {
     for (let i = 0; i < list.length; i++) data.set(await gpu.embedPixels(await input(pixelsOf(list[i]))), i * dim);
     return { data, dim };
   };
+  // One image as the Go API takes it: encoded bytes, or {rgba, width, height}.
+  const pixelsOf = (handle) => (im) => (ArrayBuffer.isView(im) ? api.pixelsEncoded(handle, im) : api.pixelsRGBA(handle, im.rgba, im.width, im.height));
+  const gpuTexts = (handle, texts) => async (gpu) => {
+    const { ids, seq } = await input(api.tokenizeIds(handle, texts));
+    return { data: await gpu.embedIds(ids, texts.length, seq), dim: gpu.cfg.text_config.projection_size };
+  };
   return {
     ...api,
     __gpuWrapped: true,
-    embedImagesEncoded: (handle, list) => viaGPU(handle, () => api.embedImagesEncoded(handle, list),
-      images(handle, list, (bytes) => api.pixelsEncoded(handle, bytes))),
-    embedImagesRGBA: (handle, list) => viaGPU(handle, () => api.embedImagesRGBA(handle, list),
-      images(handle, list, (im) => api.pixelsRGBA(handle, im.rgba, im.width, im.height))),
-    embedTexts: (handle, texts) => viaGPU(handle, () => api.embedTexts(handle, texts), async (gpu) => {
-      const { ids, seq } = await input(api.tokenizeIds(handle, texts));
-      return { data: await gpu.embedIds(ids, texts.length, seq), dim: gpu.cfg.text_config.projection_size };
+    // Each image: encoded bytes, or {rgba, width, height} the browser decoded.
+    embedImages: (handle, list) => viaGPU(handle, () => api.embedImages(handle, list),
+      images(handle, list, pixelsOf(handle))),
+    embedTexts: (handle, texts) => viaGPU(handle, () => api.embedTexts(handle, texts), gpuTexts(handle, texts)),
+    // The one-call classify: new texts and the image on the GPU, the scores in Go.
+    classify: (handle, image, known, texts, dim) => viaGPU(handle, () => api.classify(handle, image, known, texts, dim), async (gpu) => {
+      const embedded = texts.length ? (await gpuTexts(handle, texts)(gpu)).data : new Float32Array(0);
+      const img = (await images(handle, [image], pixelsOf(handle))(gpu)).data;
+      const all = new Float32Array(known.length + embedded.length);
+      all.set(known);
+      all.set(embedded, known.length);
+      const { logits, probs } = await input(api.scores(handle, img, all, dim));
+      return { logits, probs, texts: embedded, dim };
     }),
   };
 }
