@@ -37,8 +37,13 @@
 // (Inputs.AddImage, the CLI's --calib-images) serve a photo model better.
 // Results are deterministic: same weights and inputs, same bytes.
 //
-// Cost: base-256 calibrates in about 5 minutes on two cores (half in the
-// sixteen forward passes, half in the 146 Linears, each one K×K Gram
-// matrix, one Cholesky factorisation and an N·K²/2 pass over the
-// weights), with the float model plus one K×K float64 matrix in memory.
+// Cost: with the native kernels (package kernel's assembly forms) and the
+// float64 loops here in assembly (linalg_amd64.s), base-256 calibrated in
+// 343 s of CPU time (TestCalibrateSpeed, SIGLIP_GPTQ_SPEED=full, measured
+// on a heavily shared 2-core machine before the four-column factorisation,
+// which halves its largest part): about 3 minutes on two idle cores, from
+// more than 9 before. Per 3072-wide input the Cholesky factorisation and
+// the N·K²/2 column updates dominate, then the K×K Gram matrix (on the f32
+// matmul kernel) and the forward passes; memory is the float model plus
+// one K×K float64 matrix.
 package gptq
