@@ -33,9 +33,34 @@ func DecodeHeader(data []byte) (Header, error) {
 	if err := checkDims(format+" image", cfg.Width, cfg.Height); err != nil {
 		return Header{}, err
 	}
+	if format == "jpeg" {
+		if err := checkJPEGComplete(data); err != nil {
+			return Header{}, err
+		}
+	}
 	return Header{Format: format, Width: cfg.Width, Height: cfg.Height}, nil
 }
 
 // CheckSize applies the image limits to an already decoded image of w×h
 // (an ImageBitmap, a canvas); what names it in the error.
 func CheckSize(what string, w, h int) error { return checkDims(what, w, h) }
+
+// checkJPEGComplete refuses a JPEG whose last scan is not followed by an
+// end-of-image marker: a download or copy cut short. PIL refuses such a
+// file ("image file is truncated") and so does our Go decoder, but a
+// browser's decoder (web/worker.js decodes JPEG with createImageBitmap)
+// returns a partial image, grey or blurred where the data stops; checking
+// here, before any decoder runs, keeps both paths alike. Inside
+// entropy-coded data 0xFF is always followed by 0x00 or a restart marker,
+// so the last 0xFF 0xDA is the start of the last scan (an EXIF thumbnail's
+// own markers come before the image's first scan).
+func checkJPEGComplete(data []byte) error {
+	sos := bytes.LastIndex(data, []byte{0xFF, 0xDA})
+	if sos < 0 {
+		return errors.New("imageproc: truncated jpeg image: no scan data")
+	}
+	if !bytes.Contains(data[sos+2:], []byte{0xFF, 0xD9}) {
+		return errors.New("imageproc: truncated jpeg image: the file ends inside its last scan (no end-of-image marker)")
+	}
+	return nil
+}

@@ -5,6 +5,8 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -55,5 +57,44 @@ func TestDecodeHeaderRefusesOversizedBeforeDecoding(t *testing.T) {
 		if _, err := DecodeHeader(bad); err == nil {
 			t.Errorf("DecodeHeader(%q…) accepted", bad[:min(len(bad), 8)])
 		}
+	}
+}
+
+// TestDecodeHeaderTruncatedJPEG: a JPEG cut anywhere after its header is
+// refused by the header check itself, before any decoder (the browser's
+// included) can return a partial image; every complete JPEG of the test set
+// passes it.
+func TestDecodeHeaderTruncatedJPEG(t *testing.T) {
+	paths, err := filepath.Glob("../testdata/jpeg/*.jpg")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no test JPEGs: %v", err)
+	}
+	paths = append(paths, "../testdata/images/coco_39769_q90.jpg")
+	cuts := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeHeader(data); err != nil {
+			t.Fatalf("%s: complete file refused: %v", p, err)
+		}
+		sos := bytes.Index(data, []byte{0xFF, 0xDA})
+		if sos < 0 {
+			t.Fatalf("%s: no scan", p)
+		}
+		for _, n := range []int{sos + 1, sos + 40, (sos + len(data)) / 2, len(data) - 2, len(data) - 1} {
+			if n <= sos || n >= len(data) {
+				continue
+			}
+			_, err := DecodeHeader(data[:n])
+			if err == nil || !strings.Contains(err.Error(), "truncated") {
+				t.Fatalf("%s cut to %d of %d bytes: err = %v, want a truncation error", p, n, len(data), err)
+			}
+			cuts++
+		}
+	}
+	if cuts < len(paths)*3 {
+		t.Fatalf("only %d cuts tried", cuts)
 	}
 }
