@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -147,7 +146,7 @@ func readLabels(list, file string) ([]string, error) {
 	if list != "" {
 		raw = strings.Split(list, ",")
 	} else {
-		b, err := readBounded(file, 16<<20)
+		b, err := readInput(file, "--labels-file", maxLabelsFileBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -185,22 +184,4 @@ func applyTemplate(labels []string, t string) ([]string, error) {
 		out[i] = strings.ReplaceAll(t, "{}", l)
 	}
 	return out, nil
-}
-
-// readBounded reads a whole file of at most max bytes (stdin and device
-// files included: it stops at max+1 bytes and refuses).
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: more than %d bytes", path, max)
-	}
-	return b, nil
 }

@@ -11,8 +11,9 @@ import (
 // memory runs out (images: maxImageFileBytes, classify_model.go). "-"
 // means stdin wherever a file is read with readInput.
 const (
-	maxModelFileBytes = 16 << 30  // a model file or checkpoint (SigLIP so400m f32 is 3.5 GB)
-	maxSideFileBytes  = 256 << 20 // config.json, spiece.model, tokenizer.json
+	maxModelFileBytes  = 16 << 30  // a model file or checkpoint (SigLIP so400m f32 is 3.5 GB)
+	maxSideFileBytes   = 256 << 20 // config.json, spiece.model, tokenizer.json
+	maxLabelsFileBytes = 16 << 20  // --labels-file, one label a line
 )
 
 // readInput reads path (what names it in errors, e.g. "--image"), refusing
