@@ -117,6 +117,18 @@ func KernelForms() map[string]string {
 	return m
 }
 
+// ActQMax is the bound |qa| ≤ ActQMax to which the active MatMulQ8 form
+// quantizes each activation row (QuantizeRow: scale amax/ActQMax, round
+// half to even). It is 127 for every form today. An engine that must
+// reproduce MatMulQ8's numbers outside this package (the WebGPU shaders,
+// through the wasm binding) reads it here rather than writing 127 again;
+// a form that quantizes to fewer levels (a 7-bit "i7" form) sets it.
+func ActQMax() int { return actQMax }
+
+// actQMax: see ActQMax; set by selectKernels from the form chosen for
+// MatMulQ8.
+var actQMax = 127
+
 // SIMD reports whether the simd128 kernels are in use (js/wasm built with
 // -tags simd, on a host with WebAssembly SIMD).
 func SIMD() bool { return simdInUse }
