@@ -1,6 +1,7 @@
 // The WebGPU backend (web/webgpu/) in headless Chromium on SwiftShader (a
 // software Vulkan GPU; flags below): the tiny model's goldens from
-// transformers through backend 'webgpu'; the base-256 architecture cut to
+// transformers through backend 'webgpu'; the q8/q4 kernels against
+// kernel.RefMatMulQ8/Q4 bit for bit (lib/intref.mjs); the base-256 architecture cut to
 // 2 layers per tower as a q8 file against our wasm path on the same file
 // and against the f32 model on the same formula weights (our native Go
 // engine: transformers cannot run the cut, see lib/cut2.mjs); the tiny
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
 import { startServe } from './lib/serve.mjs';
 import { makeCut2 } from './lib/cut2.mjs';
+import { makeIntRef } from './lib/intref.mjs';
 import { exposeDemoState } from './lib/demostate.mjs';
 
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -114,6 +116,69 @@ test('tiny model through backend webgpu: transformers fp64 goldens (SwiftShader)
   assert.ok(dImg < 1e-5, `image_embeds differ by ${dImg}`);
   assert.ok(dLogits < 1e-4, `logits differ by ${dLogits}`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('the q8/q4 kernels (quantize + matmul) give kernel.RefMatMulQ8/Q4\'s bits, both int8 dot forms', { timeout: 60000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const cases = makeIntRef(tmp);
+  const r = await page.evaluate(async ({ cases }) => {
+    const W = await import('/web/webgpu/shaders.mjs');
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter.requestDevice();
+    const U = GPUBufferUsage;
+    const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const buf = (bytes, usage = U.STORAGE) => {
+      const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes.byteLength / 4) * 4), usage, mappedAtCreation: true });
+      new Uint8Array(b.getMappedRange()).set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      b.unmap();
+      return b;
+    };
+    const uni = (words) => {
+      const u = new Uint32Array(8);
+      words.forEach((x, i) => { if (typeof x === 'object') new Float32Array(u.buffer)[i] = x.f; else u[i] = x; });
+      return buf(u, U.UNIFORM);
+    };
+    const pipe = (src) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: src.code }), entryPoint: 'main' } });
+    const bind = (p, src, bufs) => device.createBindGroup({
+      layout: p.getBindGroupLayout(0), entries: src.bindings.map(([name], i) => ({ binding: i, resource: { buffer: bufs[name] } })),
+    });
+    const forms = [false];
+    if (navigator.gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product')) forms.push(true);
+    const out = [];
+    for (const c of cases) {
+      for (const dot4 of forms) {
+        const block = c.fmt === 'q8' ? c.K : 32, groups = Math.ceil(c.K / block);
+        const qs = W.quantize(), ms = W.matmul(c.fmt, 'store', 'gelu_tanh', c.fmt === 'q4', dot4);
+        const qp = pipe(qs), mp = pipe(ms);
+        const X = buf(new Float32Array(c.a));
+        const Q = device.createBuffer({ size: c.M * groups * block, usage: U.STORAGE });
+        const A = device.createBuffer({ size: Math.max(16, c.M * groups * 4), usage: U.STORAGE });
+        const Y = device.createBuffer({ size: c.M * c.N * 4, usage: U.STORAGE | U.COPY_SRC });
+        const R = device.createBuffer({ size: c.M * c.N * 4, usage: U.MAP_READ | U.COPY_DST });
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(qp);
+        pass.setBindGroup(0, bind(qp, qs, { X, Q, A, p: uni([c.M, c.K, block, groups, { f: c.qmax }, groups * block / 4, 0, 0]) }));
+        pass.dispatchWorkgroups(Math.ceil(c.M * groups / 64));
+        pass.setPipeline(mp);
+        pass.setBindGroup(0, bind(mp, ms, { X: Q, A, W: buf(b64(c.w)), S: buf(b64(c.s)), B: buf(new Float32Array(c.bias)), Y, p: uni([c.M, c.N, c.K, 0, 0, 0, 0, 0]) }));
+        pass.dispatchWorkgroups(Math.ceil(c.N / 128), Math.ceil(c.M / 4));
+        pass.end();
+        enc.copyBufferToBuffer(Y, 0, R, 0, c.M * c.N * 4);
+        device.queue.submit([enc.finish()]);
+        await R.mapAsync(GPUMapMode.READ);
+        const y = new Uint32Array(R.getMappedRange().slice(0));
+        let wrong = 0, first = null;
+        y.forEach((v, i) => { if (v !== c.y[i]) { wrong++; first ??= { i, got: v, want: c.y[i] }; } });
+        out.push({ name: `${c.fmt} ${c.M}×${c.N}×${c.K} ${dot4 ? 'dot4I8Packed' : 'i32'}`, wrong, total: y.length, first });
+      }
+    }
+    device.destroy();
+    return out;
+  }, { cases });
+  for (const x of r) t.diagnostic(`${x.name}: ${x.total - x.wrong}/${x.total} outputs bit-identical${x.first ? ` (first off: ${JSON.stringify(x.first)})` : ''}`);
+  assert.ok(r.length >= cases.length);
+  for (const x of r) assert.equal(x.wrong, 0, `${x.name}: ${x.wrong} of ${x.total} outputs differ from the Go reference, first ${JSON.stringify(x.first)}`);
 });
 
 test('tiny model as q8 and q4 files: webgpu gives the wasm path\'s numbers (int8 activations, dot4I8Packed and the i32 form)', { timeout: 120000 }, async (t) => {
