@@ -76,6 +76,17 @@ func simdDotExact() int32
 //go:noescape
 func simdMatMulQ8x4Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, corr, bias unsafe.Pointer, n, kp int32)
 
+//go:wasmimport simd_relaxed dot_i7_exact
+func simdDotI7Exact() int32
+
+//go:wasmimport simd_relaxed sum_blocks_q4
+//go:noescape
+func simdSumBlocksQ4(q unsafe.Pointer, cnt int32, corr unsafe.Pointer)
+
+//go:wasmimport simd_relaxed matmul_q4x4
+//go:noescape
+func simdMatMulQ4x4Raw(dst, q, sa, corr unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer)
+
 //go:wasmimport simd_relaxed gemm_f32
 //go:noescape
 func simdGemmF32Relaxed(dst, a, b unsafe.Pointer, m, n, k, lda, ldbk, ldbp, ldc int32, scale float32, bias unsafe.Pointer, bpad int32)
@@ -91,6 +102,9 @@ var simdInUse bool
 //
 //   - "wasm-relaxed-dot": MatMulQ8 over relaxed SIMD's 4-wide byte dot
 //     (matmul_q8x4), where the probe finds it exact (x64 with AVX-VNNI);
+//   - "wasm-relaxed-q4": MatMulQ4 over the relaxed dot's i7 form
+//     (matmul_q4x4: the nibbles Q+8 as the 0..127 operand), where the probe
+//     dot_i7_exact finds it exact (every lowering we know);
 //   - "wasm-relaxed-fma": the f32 products over relaxed SIMD's fused
 //     multiply-add (gemm_f32 of simd_relaxed.wasm);
 //   - "wasm-simd128": every kernel, plain simd128.
@@ -111,6 +125,9 @@ func wasmForms() []kernelForm {
 	if hostRelaxed() != 0 {
 		if simdDotExact() == 1 {
 			forms = append(forms, kernelForm{"wasm-relaxed-dot", kernelTable{matMulQ8: simdMatMulQ8Quad, rowSums: true}})
+		}
+		if simdDotI7Exact() == 1 {
+			forms = append(forms, kernelForm{"wasm-relaxed-q4", kernelTable{matMulQ4: simdMatMulQ4x4}})
 		}
 		forms = append(forms, kernelForm{"wasm-relaxed-fma", f32Kernels(simdGemmF32Relaxed)})
 	}
@@ -401,25 +418,74 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 	tmp := w.Blocks * q4TmpBytes
 	s.grow(m*kp+kthreads*tmp, m*w.Blocks)
 	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
-	if w.K == kp {
-		simdQuantizeBlocksQ4(simdPtr(a), int32(m), int32(w.Blocks), simdPtr(q), simdPtr(sa))
-	} else { // a partial last block: pure Go, the same values
-		var blk [Q4Block]int8
-		for r := 0; r < m; r++ {
-			qr := q[r*kp : (r+1)*kp]
-			q4QuantizeBlocks(qr, sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
-			for b := 0; b < kp; b += Q4Block {
-				copy(blk[:], qr[b:b+Q4Block])
-				for i := 0; i < Q4Block/2; i++ {
-					qr[b+i], qr[b+Q4Block/2+i] = blk[2*i], blk[2*i+1]
-				}
-			}
-		}
-	}
+	simdQuantizeQ4(q, sa, a, m, w)
 	scratch := s.Q[m*kp:]
 	splitRowsIndexed(m, 1, m*w.N*kp, 2, func(part, lo, hi int) {
 		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*w.Blocks:]), int32(hi-lo),
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Blocks),
+			simdPtr(scratch[part*tmp:]))
+	})
+}
+
+// simdQuantizeQ4 quantizes a[m][K] per block of 32 as the reference does
+// (quantize_blocks_q4; pure Go when K is not a whole number of blocks) into
+// q[m][Blocks·32] and sa[m][Blocks], each block stored as its 16 even
+// elements, then its 16 odd ones: the order of a PackedQ4 block's low and
+// high nibbles.
+func simdQuantizeQ4(q []int8, sa []float32, a []float32, m int, w *PackedQ4) {
+	kp := w.Blocks * Q4Block
+	if w.K == kp {
+		simdQuantizeBlocksQ4(simdPtr(a), int32(m), int32(w.Blocks), simdPtr(q), simdPtr(sa))
+		return
+	}
+	var blk [Q4Block]int8 // a partial last block: pure Go, the same values
+	for r := 0; r < m; r++ {
+		qr := q[r*kp : (r+1)*kp]
+		q4QuantizeBlocks(qr, sa[r*w.Blocks:(r+1)*w.Blocks], a[r*w.K:(r+1)*w.K], w.Blocks)
+		for b := 0; b < kp; b += Q4Block {
+			copy(blk[:], qr[b:b+Q4Block])
+			for i := 0; i < Q4Block/2; i++ {
+				qr[b+i], qr[b+Q4Block/2+i] = blk[2*i], blk[2*i+1]
+			}
+		}
+	}
+}
+
+// simdMatMulQ4x4 is MatMulQ4 through matmul_q4x4 (the relaxed dot's i7
+// form, where dot_i7_exact): the activations as simdMatMulQ4 quantizes
+// them, their block sums ×8 (sum_blocks_q4, the offset of the nibbles'
+// +8) after them in s.Scale's memory as int32 (Go never reads them as
+// float32), and per kernel thread q4xTmpBytes per block + 128 of scratch
+// after the activations in s.Q. Tiles of 4 rows × 8 outputs; N not a
+// multiple of 8 runs matmul_q4.
+func simdMatMulQ4x4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
+	if m <= 0 {
+		return
+	}
+	if w.N%8 != 0 {
+		simdMatMulQ4(dst, a, m, w, bias, s)
+		return
+	}
+	simdNeed("MatMulQ4", "a", len(a), m*w.K)
+	simdNeed("MatMulQ4", "dst", len(dst), m*w.N)
+	if bias != nil {
+		simdNeed("MatMulQ4", "bias", len(bias), w.N)
+	}
+	if s == nil {
+		s = new(Scratch)
+	}
+	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
+	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
+	kp, nb := w.Blocks*Q4Block, w.Blocks
+	tmp := nb*q4xTmpBytes + 128
+	s.grow(m*kp+kthreads*tmp, 2*m*nb)
+	q, sa, corr := s.Q[:m*kp], s.Scale[:m*nb], s.Scale[m*nb:2*m*nb]
+	simdQuantizeQ4(q, sa, a, m, w)
+	simdSumBlocksQ4(simdPtr(q), int32(m*nb), simdPtr(corr))
+	scratch := s.Q[m*kp:]
+	splitRowsIndexed(m, 4, m*w.N*kp, 8, func(part, lo, hi int) {
+		simdMatMulQ4x4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*nb:]), simdPtr(corr[lo*nb:]), int32(hi-lo),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(nb),
 			simdPtr(scratch[part*tmp:]))
 	})
 }

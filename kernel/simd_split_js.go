@@ -68,6 +68,11 @@ const simdTile = 5
 // 4×32 unpacked weights widened to int16).
 const q4TmpBytes = 272
 
+// q4xTmpBytes: matmul_q4x4's scratch per block (eight outputs' f32 scales
+// and 8×32 nibbles laid out for the relaxed dot); 128 bytes more per call
+// hold a tile's sums.
+const q4xTmpBytes = 288
+
 // simdBlockBytes bounds the activations one matmul call sweeps for every
 // weight panel: the kernels walk panels outside and 5-row tiles inside, so
 // the rows of a call are re-read once per panel and should stay in L2

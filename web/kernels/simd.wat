@@ -621,21 +621,6 @@
 
   ;; ---------------------------------------------------------------- q4
 
-  ;; $half converts IEEE half-precision bits to f32, exactly (as
-  ;; kernel.HalfBitsToFloat32): the 15 magnitude bits shifted into an f32's
-  ;; place are the value times 2^-112 (subnormal halves included, as f32
-  ;; subnormals), so one exact multiply by 2^112 finishes; inf/NaN keep
-  ;; an all-ones exponent.
-  (func $half (param $h i32) (result f32)
-    (local $sign i32)
-    (local.set $sign (i32.shl (i32.and (local.get $h) (i32.const 0x8000)) (i32.const 16)))
-    (if (result f32) (i32.eq (i32.and (local.get $h) (i32.const 0x7c00)) (i32.const 0x7c00))
-      (then (f32.reinterpret_i32 (i32.or (i32.or (local.get $sign) (i32.const 0x7f800000))
-                                         (i32.shl (i32.and (local.get $h) (i32.const 0x3ff)) (i32.const 13)))))
-      (else (f32.mul (f32.reinterpret_i32 (i32.or (local.get $sign)
-                                                  (i32.shl (i32.and (local.get $h) (i32.const 0x7fff)) (i32.const 13))))
-                     (f32.const 0x1p112)))))
-
   ;; matmul_q4(dst, q, sa, m, w, sc, bias, n, nb, tmp): Y[m][n] = A·Wᵀ + bias
   ;; over a kernel.PackedQ4 weight, bit-identical to RefMatMulQ4.
   ;;   q    the activations quantized per block of 32 (int8, as QuantizeRow
