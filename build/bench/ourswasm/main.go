@@ -24,6 +24,7 @@ import (
 
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile"
 )
 
 type bench struct {
@@ -84,9 +85,11 @@ func setup(args []js.Value) (any, error) {
 	switch scheme {
 	case "q8":
 		src = model.Quantized(src)
+	case "q4":
+		src = quantizedQ4{src}
 	case "f32":
 	default:
-		return nil, fmt.Errorf("unknown scheme %q (q8, f32)", scheme)
+		return nil, fmt.Errorf("unknown scheme %q (q8, q4, f32)", scheme)
 	}
 	t0 := time.Now()
 	b = bench{tower: tower}
@@ -140,7 +143,7 @@ func setup(args []js.Value) (any, error) {
 	runtime.ReadMemStats(&ms)
 	return map[string]any{
 		"load_ms": ms1(load), "warmup_ms": ms1(warm), "heap_mb": float64(ms.HeapAlloc) / (1 << 20), "sys_mb": float64(ms.Sys) / (1 << 20),
-		"simd": kernel.SIMD(), "q8_form": kernel.KernelForms()["MatMulQ8"], "f32_form": kernel.KernelForms()["MatMulF32"],
+		"simd": kernel.SIMD(), "q8_form": kernel.KernelForms()["MatMulQ8"], "q4_form": kernel.KernelForms()["MatMulQ4"], "f32_form": kernel.KernelForms()["MatMulF32"],
 	}, nil
 }
 
@@ -238,4 +241,27 @@ func closeModel([]js.Value) (any, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	return nil, nil
+}
+
+// quantizedQ4 makes every Linear a 4-bit one (modelfile.RoundQ4, the
+// converter's round-to-nearest), except those a q4 file keeps at q8
+// (modelfile.Q4KeepsQ8): the layers of a q4 model file, so the q4 cases
+// time the products a q4 file runs.
+type quantizedQ4 struct{ model.WeightSource }
+
+func (q quantizedQ4) Linear(name string, shape ...int) (model.Linear, error) {
+	if modelfile.Q4KeepsQ8(name) {
+		return model.Quantized(q.WeightSource).Linear(name, shape...)
+	}
+	w, err := q.WeightSource.Float(name, shape...)
+	if err != nil {
+		return nil, err
+	}
+	out, in := shape[0], len(w)/shape[0]
+	data, scales := modelfile.RoundQ4(w, out, in)
+	p, err := kernel.NewPackedQ4(data, scales, out, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Q4Linear{W: p}, nil
 }
