@@ -155,10 +155,11 @@ func BenchmarkFormsRowOps(b *testing.B) {
 // q8 model file run) on each of benchShapes, calls interleaved (q8, q4, q8,
 // …) so that load on the machine hits both alike, and reports each one's
 // fastest call as GFLOP/s and q4's speed over q8's ("q4/q8", the issue's
-// "q4 at the speed of q8": ≥ 0.85 wanted).
+// "q4 at the speed of q8": ≥ 0.85 wanted). Shapes: benchShapes, and the
+// text tower's (T = 64).
 func BenchmarkQ4VsQ8(b *testing.B) {
 	r := rand.New(rand.NewSource(7))
-	for _, sh := range benchShapes {
+	for _, sh := range append(benchShapes, struct{ m, n, k int }{64, 3072, 768}, struct{ m, n, k int }{64, 768, 3072}) {
 		a := testMatrix(r, sh.m, sh.k, false)
 		w8 := randQ8(r, sh.n, sh.k)
 		w4 := randQ4(randv2.New(randv2.NewPCG(1, 2)), sh.n, sh.k)

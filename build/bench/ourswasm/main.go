@@ -22,6 +22,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/x448/float16"
+
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
@@ -243,10 +245,12 @@ func closeModel([]js.Value) (any, error) {
 	return nil, nil
 }
 
-// quantizedQ4 makes every Linear a 4-bit one (modelfile.RoundQ4, the
-// converter's round-to-nearest), except those a q4 file keeps at q8
-// (modelfile.Q4KeepsQ8): the layers of a q4 model file, so the q4 cases
-// time the products a q4 file runs.
+// quantizedQ4 makes every Linear a 4-bit one, except those a q4 file keeps
+// at q8 (modelfile.Q4KeepsQ8): the layers of a q4 model file, so the q4
+// cases time the products a q4 file runs. Each block is rounded to
+// nearest on the scale max|w|/7 (f16): the converter's searched scales
+// (modelfile.RoundQ4) would take minutes per tower on one wasm thread and
+// give the same products the same work.
 type quantizedQ4 struct{ model.WeightSource }
 
 func (q quantizedQ4) Linear(name string, shape ...int) (model.Linear, error) {
@@ -257,9 +261,26 @@ func (q quantizedQ4) Linear(name string, shape ...int) (model.Linear, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, in := shape[0], len(w)/shape[0]
-	data, scales := modelfile.RoundQ4(w, out, in)
-	p, err := kernel.NewPackedQ4(data, scales, out, in)
+	n, k := shape[0], len(w)/shape[0]
+	nb := (k + kernel.Q4Block - 1) / kernel.Q4Block
+	qs := make([]int8, n*k)
+	scales := make([]uint16, n*nb)
+	for r := 0; r < n; r++ {
+		for b := 0; b < nb; b++ {
+			blk := w[r*k+b*kernel.Q4Block : r*k+min((b+1)*kernel.Q4Block, k)]
+			var amax float32
+			for _, v := range blk {
+				amax = max(amax, float32(math.Abs(float64(v))))
+			}
+			h := float16.Fromfloat32(amax / 7).Bits()
+			d := float64(kernel.HalfBitsToFloat32(h))
+			scales[r*nb+b] = h
+			for i, v := range blk {
+				qs[r*k+b*kernel.Q4Block+i] = modelfile.Q4Round(float64(v), d)
+			}
+		}
+	}
+	p, err := kernel.NewPackedQ4(modelfile.PackQ4(qs, n, k), scales, n, k)
 	if err != nil {
 		return nil, err
 	}
