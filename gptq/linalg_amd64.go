@@ -16,6 +16,9 @@ func dotFMA(a, b *float64, n int) float64
 //go:noescape
 func carry8FMA(rows *[8]*float64, e *[8]float64, r *float64, n int)
 
+//go:noescape
+func carryBatchFMA(rows *[8]*float64, e *[8]float64, rp **float64, nc, n int)
+
 var haveFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 func dot(a, b []float64) float64 {

@@ -147,3 +147,70 @@ dot4Loop:
 	VMOVUPD Y1, (DI)
 	VZEROUPPER
 	RET
+
+// func carryBatchFMA(rows *[8]*float64, e *[8]float64, rp **float64, nc, n int)
+// rows[t][j] = fma(e[c][t], rp[c][j], rows[t][j]) for c = 0, 1, … nc-1 in
+// order (nc ≥ 1), j < n (a multiple of 4, ≥ 4): four columns of the eight
+// rows stay in registers through the whole chain, so each value is
+// rounded exactly as by nc calls of carry8FMA.
+TEXT ·carryBatchFMA(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), SI
+	MOVQ 0(SI), R8
+	MOVQ 8(SI), R9
+	MOVQ 16(SI), R10
+	MOVQ 24(SI), R11
+	MOVQ 32(SI), R12
+	MOVQ 40(SI), R13
+	MOVQ 48(SI), R14
+	MOVQ 56(SI), R15
+	XORQ AX, AX
+batchCols:
+	VMOVUPD (R8)(AX*1), Y0
+	VMOVUPD (R9)(AX*1), Y1
+	VMOVUPD (R10)(AX*1), Y2
+	VMOVUPD (R11)(AX*1), Y3
+	VMOVUPD (R12)(AX*1), Y4
+	VMOVUPD (R13)(AX*1), Y5
+	VMOVUPD (R14)(AX*1), Y6
+	VMOVUPD (R15)(AX*1), Y7
+	MOVQ e+8(FP), SI
+	MOVQ rp+16(FP), DI
+	MOVQ nc+24(FP), CX
+batchChain:
+	MOVQ (DI), DX
+	VMOVUPD (DX)(AX*1), Y8
+	VBROADCASTSD 0(SI), Y9
+	VFMADD231PD Y8, Y9, Y0
+	VBROADCASTSD 8(SI), Y10
+	VFMADD231PD Y8, Y10, Y1
+	VBROADCASTSD 16(SI), Y11
+	VFMADD231PD Y8, Y11, Y2
+	VBROADCASTSD 24(SI), Y12
+	VFMADD231PD Y8, Y12, Y3
+	VBROADCASTSD 32(SI), Y13
+	VFMADD231PD Y8, Y13, Y4
+	VBROADCASTSD 40(SI), Y14
+	VFMADD231PD Y8, Y14, Y5
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD Y8, Y15, Y6
+	VBROADCASTSD 56(SI), Y9
+	VFMADD231PD Y8, Y9, Y7
+	ADDQ $64, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ batchChain
+	VMOVUPD Y0, (R8)(AX*1)
+	VMOVUPD Y1, (R9)(AX*1)
+	VMOVUPD Y2, (R10)(AX*1)
+	VMOVUPD Y3, (R11)(AX*1)
+	VMOVUPD Y4, (R12)(AX*1)
+	VMOVUPD Y5, (R13)(AX*1)
+	VMOVUPD Y6, (R14)(AX*1)
+	VMOVUPD Y7, (R15)(AX*1)
+	ADDQ $32, AX
+	MOVQ n+32(FP), BX
+	SHLQ $3, BX
+	CMPQ AX, BX
+	JLT batchCols
+	VZEROUPPER
+	RET

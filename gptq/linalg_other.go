@@ -9,3 +9,10 @@ func carry8(rows *[8][]float64, e *[8]float64, ri []float64, from int) {
 }
 
 func dot4(s *[cholBlock]float64, a, b []float64, ldb, nb int) { dot4Go(s, a, b, ldb, nb) }
+
+// carryBatchFMA is never called without haveFMA.
+func carryBatchFMA(rows *[8]*float64, e *[8]float64, rp **float64, nc, n int) {
+	panic("gptq: carryBatchFMA without FMA")
+}
+
+const haveFMA = false

@@ -36,7 +36,7 @@ export async function attach(api, handle, backend = 'auto', options = {}) {
     const { actQMax } = JSON.parse(await api.gpuNumerics(handle));
     gpu = await GPUTowers.create(tensors, (names, dsts) => api.gpuCopyTensors(handle, names, dsts), config, {
       actQMax,
-      dot4: options.dot4, // tests only: false forces the i32 form
+      dot4: options.dot4, // gpuOptions.dot4 false: the i32 form, to compare the two on one adapter
       onLost: (info) => {
         if (entry.gpu !== gpu) return;
         console.warn(`siglip: the WebGPU device was lost (${info.reason}: ${info.message}); running on wasm from now on`);
