@@ -16,3 +16,7 @@ func carryBatchFMA(rows *[8]*float64, e *[8]float64, rp **float64, nc, n int) {
 }
 
 const haveFMA = false
+
+const cholPanels = false
+
+func cholAcc16(st, a, bp *float64, chunks int) { panic("gptq: cholAcc16 without AVX-512") }
