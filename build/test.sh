@@ -31,6 +31,11 @@ GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_w
 SIGLIP_NODE_FLAGS=--experimental-wasm-relaxed-simd GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/
 SIGLIP_SIMD=off GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/go_js_wasm_exec" ./kernel/
 GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/chromium_exec" ./kernel/
+# the int8/int4 forms under the x64 lowerings of other CPUs (V8 flags as
+# `go run ./build bench -cpu novnni,sse4`): conformance only, a few seconds each
+for flags in "--no-enable-avx-vnni --no-enable-avx-vnni-int8" "--no-enable-avx-vnni --no-enable-avx-vnni-int8 --no-enable-avx --no-enable-avx2"; do
+  SIGLIP_JS_FLAGS="$flags" GOOS=js GOARCH=wasm go test -short -tags simd -exec="$PWD/build/wasmexec/chromium_exec" -run 'ConformanceMatMulQ|SIMDPresent' ./kernel/
+done
 
 if ls build/tests/*.test.mjs >/dev/null 2>&1; then
   echo "== node --test build/tests (Node and headless Chromium)"

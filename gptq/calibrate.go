@@ -39,6 +39,41 @@ type Result struct {
 	packed map[string]*kernel.PackedQ4
 	// Stats lists the Linears GPTQ quantized, in the order they ran.
 	Stats []LinearStat
+	// phases sums each part of quantize over the Linears (TestCalibrateSpeed
+	// reports them; the forward passes are the rest).
+	phases [nPhases]phaseTime
+}
+
+// The parts of one Linear's quantization, timed for TestCalibrateSpeed.
+const (
+	phaseGram = iota
+	phaseFeedback
+	phaseRows
+	phaseStats
+	nPhases
+)
+
+var phaseNames = [nPhases]string{"gram", "factorisation", "column sweep", "error stats"}
+
+// phaseTime is wall and CPU time (CPU only where cpuClock is set).
+type phaseTime struct{ wall, cpu float64 }
+
+// cpuClock, when set (the speed test sets it), returns the process's CPU
+// seconds so far.
+var cpuClock func() float64
+
+// timer starts timing one phase; its stop adds it to r.phases.
+func (r *Result) timer(ph int) func() {
+	w0, c0 := time.Now(), 0.0
+	if cpuClock != nil {
+		c0 = cpuClock()
+	}
+	return func() {
+		r.phases[ph].wall += time.Since(w0).Seconds()
+		if cpuClock != nil {
+			r.phases[ph].cpu += cpuClock() - c0
+		}
+	}
 }
 
 // Q4 implements modelfile.Q4Quantizer: a Linear the calibration run
@@ -232,17 +267,25 @@ func (l *calLinear) quantize(x []float32, m int) error {
 	st := l.st
 	if key := gramGroup(l.name); st.fbKey != key {
 		st.fbKey, st.fb = "", nil
-		r, err := feedback(gram(x, m, l.k), l.k, st.opt.Damp)
+		stop := st.res.timer(phaseGram)
+		h := gram(x, m, l.k)
+		stop()
+		stop = st.res.timer(phaseFeedback)
+		r, err := feedback(h, l.k, st.opt.Damp)
+		stop()
 		if err != nil {
 			return err
 		}
 		st.fbKey, st.fb = key, r
 	}
+	stop := st.res.timer(phaseRows)
 	q, scales := quantizeRows(l.w, l.n, l.k, st.fb)
 	p, err := kernel.NewPackedQ4(modelfile.PackQ4(q, l.n, l.k), scales, l.n, l.k)
+	stop()
 	if err != nil {
 		return err
 	}
+	defer st.res.timer(phaseStats)()
 	rd, rs := modelfile.RoundQ4(l.w, l.n, l.k)
 	rtn, err := kernel.NewPackedQ4(rd, rs, l.n, l.k)
 	if err != nil {

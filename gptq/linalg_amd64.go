@@ -16,7 +16,18 @@ func dotFMA(a, b *float64, n int) float64
 //go:noescape
 func carry8FMA(rows *[8]*float64, e *[8]float64, r *float64, n int)
 
+//go:noescape
+func carryBatchFMA(rows *[8]*float64, e *[8]float64, rp **float64, nc, n int)
+
 var haveFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func cholAcc16(st, a, bp *float64, chunks int)
+
+// cholPanels: the factorisation takes its sums from panels (linalg.go),
+// on AVX-512 (sixteen 8-lane accumulators); a variable so the test can
+// compare both ways.
+var cholPanels = haveFMA && cpu.X86.HasAVX512F
 
 func dot(a, b []float64) float64 {
 	n := len(a) &^ 15

@@ -3,6 +3,7 @@ package gptq
 import (
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -58,6 +59,37 @@ func TestLinalgFMA(t *testing.T) {
 				if d := math.Abs(rows[i][j] - want[i][j]); d > 1e-14*(math.Abs(want[i][j])+math.Abs(e[i])) {
 					t.Fatalf("n=%d: row %d [%d] = %v, Go %v", n, i, j, rows[i][j], want[i][j])
 				}
+			}
+		}
+	}
+}
+
+// TestPanelSameBits: the factorisation from panels (AVX-512) gives dot4's
+// R bit for bit, so it did not change a q4 file's bytes.
+func TestPanelSameBits(t *testing.T) {
+	if !cholPanels {
+		t.Skip("no AVX-512")
+	}
+	defer func() { cholPanels = true }()
+	rng := rand.New(rand.NewSource(6))
+	for _, k := range []int{70, 97, 301, 520} {
+		m := 2 * k
+		x := make([]float32, m*k)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * (1 + float64(i%k%7)))
+		}
+		h := gram(x, m, k)
+		var r [2][]float64
+		for i, on := range []bool{true, false} {
+			cholPanels = on
+			var err error
+			if r[i], err = feedback(slices.Clone(h), k, 0.01); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range r[0] {
+			if math.Float64bits(r[0][i]) != math.Float64bits(r[1][i]) {
+				t.Fatalf("k=%d: R[%d][%d] from panels %v, from dot4 %v", k, i/k, i%k, r[0][i], r[1][i])
 			}
 		}
 	}

@@ -35,6 +35,7 @@
 // The js/wasm forms, best first:
 //
 //	wasm-relaxed-dot  MatMulQ8 over matmul_q8x4 (relaxed 4-wide byte dot), where dot_exact
+//	wasm-relaxed-q4   MatMulQ4 over matmul_q4x4 (the same dot's i7 form), where dot_i7_exact
 //	wasm-relaxed-fma  MatMulF32, MatMulNN, MatMulNT, Attention over the fused gemm_f32
 //	wasm-simd128      every kernel, plain simd128
 //
@@ -86,9 +87,10 @@
 //     the narrows are sqxtn / sqxtun, f32x4.pmin/pmax a compare and
 //     bit-select (not fmin/fmax, whose NaN and ±0 rules differ): the same
 //     qa and scales as QuantizeRow.
-//   - wasm-simd128 MatMulQ4 (matmul_q4): nibble unpacking with and/ushr,
-//     i16x8.extmul (smull/smull2), i32x4.extadd_pairwise (saddlp), all
-//     deterministic, four products of |q·Q| ≤ 1016 per i16 lane: exact.
+//   - wasm-simd128 MatMulQ4 (matmul_q4): the nibbles unpacked once per
+//     call (and, ushr, tbl for the shuffles, sxtl), then
+//     i32x4.dot_i16x8_s (smull + smull2 + addp) on int16 pairs, |q·Q| ≤
+//     127·8: deterministic simd128, exact, as matmul_q8.
 //   - wasm-relaxed-dot (matmul_q8x4) does not run on arm64: V8 emits
 //     i32x4.relaxed_dot_i8x16_i7x16_add_s as sdot where the CPU has the
 //     dot-product extension (signed × signed bytes), otherwise as smull +
@@ -97,6 +99,18 @@
 //     in that operand) answers 0 and selectKernels keeps matmul_q8. Values
 //     0..127 in the second operand (the "i7" range) would be exact under
 //     both, as under x64's pmaddubsw and vpdpbusd.
+//   - wasm-relaxed-q4 (matmul_q4x4) runs on arm64 too: its second
+//     operand is a stored nibble Q+8 in 0..15, inside the i7 range, and
+//     its first the signed activations (|qa| ≤ 127), so sdot (signed ×
+//     signed) and the smull + smull2 + addp + saddlp + add fallback both
+//     compute Σ qa·(Q+8) exactly, as x64's vpdpbusd and pmaddubsw +
+//     pmaddwd do (a pmaddubsw pair ≤ 2·127·15, no saturation); the kernel
+//     subtracts 8·Σ_block qa (sum_blocks_q4) in int32, then the float
+//     epilogue is plain f32x4 convert/mul/add as matmul_q4's. The probe
+//     dot_i7_exact (a = −128 and 127 at b = 127, a read as signed, the
+//     accumulator added) guards against a lowering outside the spec: Node
+//     20's V8 (11.3, relaxed SIMD behind a flag) fails it, Chromium 156
+//     passes it under every x64 profile.
 //   - wasm-relaxed-fma (gemm_f32 of simd_relaxed.wasm): f32x4.relaxed_madd
 //     is fmla, always fused on arm64 (on x64: vfmadd231ps with FMA3, mul +
 //     add without). The f32 products are checked against a tolerance

@@ -23,8 +23,14 @@ func FuzzLoadSentencePiece(f *testing.F) {
 	f.Add(spm[:200])
 	f.Add([]byte{0x0a, 0x05, 0x0a, 0x01, 'a', 0x18, 0x02})
 	f.Add(testdata(f, "spbpe3k-edited-bpe.model")) // BPE: ties, a character only inside pieces
-	f.Fuzz(func(t *testing.T, b []byte) {
-		tok, err := LoadSentencePiece(b)
+	f.Fuzz(fuzzLoad(LoadSentencePiece))
+}
+
+// fuzzLoad is a loader's fuzz body: whatever load accepts encodes, raw
+// encodes and decodes a few texts without panicking.
+func fuzzLoad(load func([]byte) (*Tokenizer, error)) func(*testing.T, []byte) {
+	return func(t *testing.T, b []byte) {
+		tok, err := load(b)
 		if err != nil {
 			return
 		}
@@ -33,40 +39,44 @@ func FuzzLoadSentencePiece(f *testing.F) {
 			tok.EncodeRaw(s)
 			tok.Decode(ids)
 		}
-	})
+	}
+}
+
+// encodeChecked encodes s and fails unless the ids are in the vocabulary
+// with the eos last, and the text pads to a row of 64.
+func encodeChecked(t *testing.T, tok *Tokenizer, s string) []int32 {
+	t.Helper()
+	ids := tok.Encode(s)
+	if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
+		t.Fatalf("Encode(%q) = %v: eos (%d) not last", s, ids, tok.EOSID())
+	}
+	for _, id := range ids {
+		if id < 0 || int(id) >= tok.VocabSize() {
+			t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
+		}
+	}
+	row, err := tok.EncodeBatch([]string{s}, 64)
+	if err != nil || len(row) != 64 {
+		t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
+	}
+	return ids
 }
 
 func FuzzLoadTokenizerJSON(f *testing.F) {
 	// A real converted file, with its 237 KB charsmap dropped so that the
 	// fuzzer's mutations stay fast; the small seeds carry a charsmap.
-	js, err := ConvertToTokenizerJSON(testdata(f, "fixture-1000-spiece.model"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(js, &doc); err != nil {
-		f.Fatal(err)
-	}
+	doc := fixtureJSONDoc(f)
 	doc["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{
 		map[string]any{"type": "Strip", "strip_left": false, "strip_right": true},
 		map[string]any{"type": "Replace", "pattern": map[string]any{"Regex": " {2,}"}, "content": "▁"}}}
-	if js, err = json.Marshal(doc); err != nil {
+	js, err := json.Marshal(doc)
+	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(js)
 	f.Add([]byte(`{"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0],["▁a",-1],["a",-2]]},"pre_tokenizer":{"type":"Metaspace"},"normalizer":{"type":"Precompiled","precompiled_charsmap":"AAAA"}}`))
 	f.Add([]byte(`{"model":{"type":"Unigram","unk_id":0,"byte_fallback":true,"vocab":[["<unk>",0],["<0x41>",0]]},"pre_tokenizer":{"type":"Metaspace"}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		tok, err := LoadTokenizerJSON(b)
-		if err != nil {
-			return
-		}
-		for _, s := range []string{"a photo of 2 cats", "ünï 🐱\xed\xa0\x80", ""} {
-			ids := tok.Encode(s)
-			tok.EncodeRaw(s)
-			tok.Decode(ids)
-		}
-	})
+	f.Fuzz(fuzzLoad(LoadTokenizerJSON))
 }
 
 var fuzzTok struct {
@@ -87,19 +97,7 @@ func FuzzEncode(f *testing.F) {
 	})
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, tok := range fuzzTok.tok {
-			ids := tok.Encode(s)
-			if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
-				t.Fatalf("Encode(%q) = %v: no </s>", s, ids)
-			}
-			for _, id := range ids {
-				if id < 0 || int(id) >= tok.VocabSize() {
-					t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
-				}
-			}
-			row, err := tok.EncodeBatch([]string{s}, 64)
-			if err != nil || len(row) != 64 {
-				t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
-			}
+			encodeChecked(t, tok, s)
 			if _, err := tok.Decode(tok.EncodeRaw(s)); err != nil {
 				t.Fatal(err)
 			}
@@ -156,19 +154,7 @@ func FuzzEncodeBPE(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ids := tok.Encode(s)
-		if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
-			t.Fatalf("Encode(%q) = %v: no <eos>", s, ids)
-		}
-		for _, id := range ids {
-			if id < 0 || int(id) >= tok.VocabSize() {
-				t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
-			}
-		}
-		row, err := tok.EncodeBatch([]string{s}, 64)
-		if err != nil || len(row) != 64 {
-			t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
-		}
+		ids := encodeChecked(t, tok, s)
 		if _, err := tok.Decode(ids); err != nil {
 			t.Fatal(err)
 		}
@@ -193,19 +179,7 @@ func FuzzEncodeSentencePieceBPE(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, tok := range toks {
-			ids := tok.Encode(s)
-			if len(ids) == 0 || ids[len(ids)-1] != tok.EOSID() {
-				t.Fatalf("Encode(%q) = %v: no <eos>", s, ids)
-			}
-			for _, id := range ids {
-				if id < 0 || int(id) >= tok.VocabSize() {
-					t.Fatalf("Encode(%q): id %d outside the vocabulary", s, id)
-				}
-			}
-			row, err := tok.EncodeBatch([]string{s}, 64)
-			if err != nil || len(row) != 64 {
-				t.Fatalf("EncodeBatch(%q): %d ids, %v", s, len(row), err)
-			}
+			encodeChecked(t, tok, s)
 			got, err := tok.Decode(tok.EncodeRaw(s))
 			if err != nil {
 				t.Fatal(err)

@@ -3,7 +3,6 @@ package tokenizer
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,26 +12,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
-)
 
-type gemmaGolden struct {
-	TokenizerSHA256 string   `json:"tokenizer_sha256"`
-	IDCount         int      `json:"id_count"`
-	Strings         []string `json:"strings"`
-	SpecialIDs      struct {
-		Pad, EOS, BOS, Unk int32
-	} `json:"special_ids"`
-	Variants struct {
-		Raw   [][]int32 `json:"raw"`
-		NoPad [][]int32 `json:"siglip2_no_padding"`
-		Max64 [][]int32 `json:"siglip2_max_length_64"`
-	} `json:"variants"`
-}
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
+)
 
 var gemmaOnce struct {
 	sync.Once
 	tok  *Tokenizer
-	g    *gemmaGolden
+	g    *refdata.Tokens
 	data []byte
 	err  error
 }
@@ -40,7 +27,7 @@ var gemmaOnce struct {
 // gemma loads the Gemma tokenizer.json and its goldens once per test
 // binary. It is skipped only on a developer machine without build/node_modules;
 // under CI (CI=true) a missing file fails.
-func gemma(t testing.TB) (*Tokenizer, *gemmaGolden, []byte) {
+func gemma(t testing.TB) (*Tokenizer, *refdata.Tokens, []byte) {
 	t.Helper()
 	gemmaOnce.Do(func() {
 		o := &gemmaOnce
@@ -48,8 +35,7 @@ func gemma(t testing.TB) (*Tokenizer, *gemmaGolden, []byte) {
 		if o.err != nil {
 			return
 		}
-		o.g = new(gemmaGolden)
-		if o.err = json.Unmarshal(testdata(t, "tokens_gemma3.json"), o.g); o.err != nil {
+		if o.g, o.err = refdata.LoadTokens("gemma3"); o.err != nil {
 			return
 		}
 		if sum := sha256.Sum256(o.data); hex.EncodeToString(sum[:]) != o.g.TokenizerSHA256 {
@@ -80,32 +66,15 @@ func TestGemmaGoldens(t *testing.T) {
 	if err := tok.SetText(text); err != nil {
 		t.Fatal(err)
 	}
-	if tok.PadID() != g.SpecialIDs.Pad || tok.EOSID() != g.SpecialIDs.EOS || tok.UnkID() != g.SpecialIDs.Unk || tok.BOSID() != -1 {
-		t.Errorf("pad/eos/unk/bos = %d/%d/%d/%d, want %d/%d/%d/-1", tok.PadID(), tok.EOSID(), tok.UnkID(), tok.BOSID(),
-			g.SpecialIDs.Pad, g.SpecialIDs.EOS, g.SpecialIDs.Unk)
-	}
+	checkSpecialIDs(t, tok, g)
 	batch, err := tok.EncodeBatch(g.Strings, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var okRaw, okNoPad, ok64 int
-	for i, s := range g.Strings {
-		if got := tok.EncodeRaw(s); slices.Equal(got, g.Variants.Raw[i]) || len(got)+len(g.Variants.Raw[i]) == 0 {
-			okRaw++
-		} else {
-			t.Errorf("raw %q:\n got %v\nwant %v", s, got, g.Variants.Raw[i])
-		}
-		if got := tok.Encode(s); slices.Equal(got, g.Variants.NoPad[i]) {
-			okNoPad++
-		} else {
-			t.Errorf("siglip2_no_padding %q:\n got %v\nwant %v", s, got, g.Variants.NoPad[i])
-		}
-		if got := batch[i*64 : (i+1)*64]; slices.Equal(got, g.Variants.Max64[i]) {
-			ok64++
-		} else {
-			t.Errorf("siglip2_max_length_64 %q:\n got %v\nwant %v", s, got, g.Variants.Max64[i])
-		}
-	}
+	v := g.Variants
+	okRaw := matches(t, "raw", g.Strings, v.Raw, func(_ int, s string) []int32 { return tok.EncodeRaw(s) })
+	okNoPad := matches(t, "siglip2_no_padding", g.Strings, v.Siglip2NoPad, func(_ int, s string) []int32 { return tok.Encode(s) })
+	ok64 := matches(t, "siglip2_max_length_64", g.Strings, v.Siglip2Max64, row(batch))
 	n := len(g.Strings)
 	t.Logf("raw %d/%d, siglip2_no_padding %d/%d, siglip2_max_length_64 %d/%d", okRaw, n, okNoPad, n, ok64, n)
 }

@@ -1,11 +1,12 @@
 package tokenizer
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 )
 
 var vocabs = []struct{ name, model string }{
@@ -13,20 +14,6 @@ var vocabs = []struct{ name, model string }{
 	{"albert30k", "albert-fixture-spiece.model"},
 	{"fixture1k", "fixture-1000-spiece.model"},
 	{"bytefb3k", "bytefallback-3k-spiece.model"},
-}
-
-type golden struct {
-	Strings  []string `json:"strings"`
-	Variants struct {
-		Max64     [][]int32  `json:"siglip_max_length_64"`
-		NoPad     [][]int32  `json:"siglip_no_padding"`
-		Raw       [][]int32  `json:"spm_raw"`
-		RawPieces [][]string `json:"spm_raw_pieces"`
-	} `json:"variants"`
-	SpecialIDs struct {
-		EOS, Pad, Unk int32
-	} `json:"special_ids"`
-	PieceSize int `json:"spm_piece_size"`
 }
 
 func testdata(t testing.TB, name string) []byte {
@@ -38,12 +25,47 @@ func testdata(t testing.TB, name string) []byte {
 	return b
 }
 
-func loadGolden(t testing.TB, name string) *golden {
-	var g golden
-	if err := json.Unmarshal(testdata(t, "tokens_"+name+".json"), &g); err != nil {
+func loadGolden(t testing.TB, name string) *refdata.Tokens {
+	t.Helper()
+	g, err := refdata.LoadTokens(name)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return &g
+	return g
+}
+
+// matches counts the golden strings whose ids (or pieces) got computes
+// equal want's, and reports each that differs under the variant's name.
+func matches[T comparable](t *testing.T, variant string, strs []string, want [][]T, got func(i int, s string) []T) int {
+	t.Helper()
+	verb := "%v"
+	if _, pieces := any(want).([][]string); pieces {
+		verb = "%q"
+	}
+	ok := 0
+	for i, s := range strs {
+		if g := got(i, s); slices.Equal(g, want[i]) {
+			ok++
+		} else {
+			t.Errorf("%s %q:\n got "+verb+"\nwant "+verb, variant, s, g, want[i])
+		}
+	}
+	return ok
+}
+
+// checkSpecialIDs compares the pad, eos and unk ids with the golden's,
+// and wants no bos (SigLIP 2's pipeline adds none).
+func checkSpecialIDs(t *testing.T, tok *Tokenizer, g *refdata.Tokens) {
+	t.Helper()
+	w := g.SpecialIDs
+	if tok.PadID() != w.Pad || tok.EOSID() != w.EOS || tok.UnkID() != w.Unk || tok.BOSID() != -1 {
+		t.Errorf("pad/eos/unk/bos = %d/%d/%d/%d, want %d/%d/%d/-1", tok.PadID(), tok.EOSID(), tok.UnkID(), tok.BOSID(), w.Pad, w.EOS, w.Unk)
+	}
+}
+
+// row is string i's ids in a batch padded to 64.
+func row(batch []int32) func(i int, _ string) []int32 {
+	return func(i int, _ string) []int32 { return batch[i*64 : (i+1)*64] }
 }
 
 // loaders returns the tokenizer loaded from spiece.model and from the
@@ -80,34 +102,17 @@ func TestGoldens(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var ok64, okNoPad, okRaw, okPieces int
-				for i, s := range g.Strings {
-					if got := batch[i*64 : (i+1)*64]; slices.Equal(got, g.Variants.Max64[i]) {
-						ok64++
-					} else {
-						t.Errorf("siglip_max_length_64 %q:\n got %v\nwant %v", s, got, g.Variants.Max64[i])
-					}
-					if g.Variants.NoPad != nil {
-						if got := tok.Encode(s); slices.Equal(got, g.Variants.NoPad[i]) {
-							okNoPad++
-						} else {
-							t.Errorf("siglip_no_padding %q:\n got %v\nwant %v", s, got, g.Variants.NoPad[i])
-						}
-					}
-					if got := tok.EncodeRaw(s); slices.Equal(got, g.Variants.Raw[i]) || (len(got) == 0 && len(g.Variants.Raw[i]) == 0) {
-						okRaw++
-					} else {
-						t.Errorf("spm_raw %q:\n got %v\nwant %v", s, got, g.Variants.Raw[i])
-					}
-					if got := tok.EncodeRawPieces(s); slices.Equal(got, g.Variants.RawPieces[i]) || (len(got) == 0 && len(g.Variants.RawPieces[i]) == 0) {
-						okPieces++
-					} else {
-						t.Errorf("spm_raw_pieces %q:\n got %q\nwant %q", s, got, g.Variants.RawPieces[i])
-					}
+				v := g.Variants
+				ok64 := matches(t, "siglip_max_length_64", g.Strings, v.SiglipMax64, row(batch))
+				okNoPad := 0
+				if v.SiglipNoPad != nil {
+					okNoPad = matches(t, "siglip_no_padding", g.Strings, v.SiglipNoPad, func(_ int, s string) []int32 { return tok.Encode(s) })
 				}
+				okRaw := matches(t, "spm_raw", g.Strings, v.SPMRaw, func(_ int, s string) []int32 { return tok.EncodeRaw(s) })
+				okPieces := matches(t, "spm_raw_pieces", g.Strings, v.SPMRawPieces, func(_ int, s string) []string { return tok.EncodeRawPieces(s) })
 				n := len(g.Strings)
 				t.Logf("siglip_max_length_64 %d/%d, siglip_no_padding %d/%d, spm_raw %d/%d, spm_raw_pieces %d/%d",
-					ok64, n, okNoPad, len(g.Variants.NoPad), okRaw, n, okPieces, n)
+					ok64, n, okNoPad, len(v.SiglipNoPad), okRaw, n, okPieces, n)
 			})
 		}
 	}

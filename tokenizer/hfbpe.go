@@ -251,12 +251,9 @@ func (p *bpePipeline) parseMerges(raw []byte) error {
 type hfNormJSON struct {
 	Type        string       `json:"type"`
 	Normalizers []hfNormJSON `json:"normalizers"`
-	Pattern     *struct {
-		String *string `json:"String"`
-		Regex  *string `json:"Regex"`
-	} `json:"pattern"`
-	Content *string `json:"content"`
-	Prepend *string `json:"prepend"`
+	Pattern     *hfPattern   `json:"pattern"`
+	Content     *string      `json:"content"`
+	Prepend     *string      `json:"prepend"`
 }
 
 func (p *bpePipeline) parseNormalizer(raw json.RawMessage) error {
@@ -305,12 +302,9 @@ func (p *bpePipeline) addNorm(c *hfNormJSON, depth int) error {
 type hfPreJSON struct {
 	Type          string      `json:"type"`
 	PreTokenizers []hfPreJSON `json:"pretokenizers"`
-	Pattern       *struct {
-		String *string `json:"String"`
-		Regex  *string `json:"Regex"`
-	} `json:"pattern"`
-	Behavior string `json:"behavior"`
-	Invert   bool   `json:"invert"`
+	Pattern       *hfPattern  `json:"pattern"`
+	Behavior      string      `json:"behavior"`
+	Invert        bool        `json:"invert"`
 }
 
 func (p *bpePipeline) parsePreTokenizer(raw json.RawMessage) error {

@@ -36,15 +36,18 @@ type hfComponent struct {
 	StripLeft  *bool `json:"strip_left"`
 	StripRight *bool `json:"strip_right"`
 	// Replace
-	Pattern *struct {
-		Regex  *string `json:"Regex"`
-		String *string `json:"String"`
-	} `json:"pattern"`
-	Content *string `json:"content"`
+	Pattern *hfPattern `json:"pattern"`
+	Content *string    `json:"content"`
 	// Metaspace
 	Replacement    *string `json:"replacement"`
 	PrependScheme  *string `json:"prepend_scheme"`
 	AddPrefixSpace *bool   `json:"add_prefix_space"`
+}
+
+// hfPattern is a Replace or Split step's pattern: a plain string or a regex.
+type hfPattern struct {
+	String *string `json:"String"`
+	Regex  *string `json:"Regex"`
 }
 
 type hfModel struct {
@@ -59,24 +62,22 @@ type hfModel struct {
 func LoadTokenizerJSON(data []byte) (*Tokenizer, error) {
 	if top, mm, typ := sniffModelType(data); typ == "BPE" {
 		p, err := parseBPEJSON(top, mm)
-		if err != nil {
-			return nil, fmt.Errorf("tokenizer.json: %w", err)
-		}
-		t, err := newBPETokenizer(p)
-		if err != nil {
-			return nil, fmt.Errorf("tokenizer.json: %w", err)
-		}
-		return t, nil
+		return build("tokenizer.json", p, err, newBPETokenizer)
 	}
 	s, err := parseTokenizerJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("tokenizer.json: %w", err)
+	return build("tokenizer.json", s, err, newTokenizer)
+}
+
+// build makes the tokenizer from what a loader parsed (or passes its
+// error on), naming the file in either error.
+func build[S any](file string, s S, err error, newT func(S) (*Tokenizer, error)) (*Tokenizer, error) {
+	if err == nil {
+		var t *Tokenizer
+		if t, err = newT(s); err == nil {
+			return t, nil
+		}
 	}
-	t, err := newTokenizer(s)
-	if err != nil {
-		return nil, fmt.Errorf("tokenizer.json: %w", err)
-	}
-	return t, nil
+	return nil, fmt.Errorf("%s: %w", file, err)
 }
 
 func parseTokenizerJSON(data []byte) (*spec, error) {

@@ -117,38 +117,69 @@ type rawPiece struct {
 	typ   int
 }
 
+// wireField is one field of a message as field reads it, with the offset
+// of a type-2 payload in the message (the piece text is sliced from a string
+// copy of the model at that offset).
+type wireField struct {
+	num, typ int
+	v        uint64
+	data     []byte
+	off      int
+}
+
+// eachField calls fn with every field of the message b in order; it stops
+// at the first error, fn's as it is and the wire format's as it is too.
+func eachField(b []byte, fn func(f wireField) error) error {
+	r := wireReader{b: b}
+	for !r.done() {
+		num, typ, v, data, err := r.field()
+		if err != nil {
+			return err
+		}
+		if err := fn(wireField{num, typ, v, data, r.i - len(data)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // parseModelProto decodes a serialized sentencepiece ModelProto.
 func parseModelProto(b []byte) (*spec, error) {
 	s := &spec{modelType: 1, unkSurface: " \u2047 ", addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true}
 	// Piece strings are slices of one copy of the whole model, not 32k
 	// separate allocations.
 	src := string(b)
-	r := wireReader{b: b}
-	for !r.done() {
-		num, typ, _, data, err := r.field()
-		if err != nil {
-			return nil, fmt.Errorf("ModelProto: %w", err)
+	var named error // a nested message's error, already named
+	err := eachField(b, func(f wireField) error {
+		if f.typ != 2 {
+			return nil
 		}
-		base := r.i - len(data)
-		if typ != 2 {
-			continue
-		}
-		switch num {
+		switch f.num {
 		case 1:
-			p, err := parsePiece(src[base:base+len(data)], data)
+			p, err := parsePiece(src[f.off:f.off+len(f.data)], f.data)
 			if err != nil {
-				return nil, fmt.Errorf("ModelProto.pieces[%d]: %w", len(s.pieces), err)
+				named = fmt.Errorf("ModelProto.pieces[%d]: %w", len(s.pieces), err)
+				return named
 			}
 			s.pieces = append(s.pieces, p)
 		case 2:
-			if err := s.parseTrainerSpec(data); err != nil {
-				return nil, fmt.Errorf("ModelProto.trainer_spec: %w", err)
+			if err := s.parseTrainerSpec(f.data); err != nil {
+				named = fmt.Errorf("ModelProto.trainer_spec: %w", err)
+				return named
 			}
 		case 3:
-			if err := s.parseNormalizerSpec(data); err != nil {
-				return nil, fmt.Errorf("ModelProto.normalizer_spec: %w", err)
+			if err := s.parseNormalizerSpec(f.data); err != nil {
+				named = fmt.Errorf("ModelProto.normalizer_spec: %w", err)
+				return named
 			}
 		}
+		return nil
+	})
+	if named != nil {
+		return nil, named
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ModelProto: %w", err)
 	}
 	return s, nil
 }
@@ -157,65 +188,50 @@ func parseModelProto(b []byte) (*spec, error) {
 // as a string to slice the piece text from.
 func parsePiece(src string, b []byte) (rawPiece, error) {
 	p := rawPiece{typ: TypeNormal}
-	r := wireReader{b: b}
-	for !r.done() {
-		num, typ, v, data, err := r.field()
-		if err != nil {
-			return p, err
-		}
+	err := eachField(b, func(f wireField) error {
 		switch {
-		case num == 1 && typ == 2:
-			off := r.i - len(data)
-			p.text = src[off:r.i]
-		case num == 2 && typ == 5:
-			p.score = math.Float32frombits(uint32(v))
-		case num == 3 && typ == 0:
-			p.typ = int(v)
+		case f.num == 1 && f.typ == 2:
+			p.text = src[f.off : f.off+len(f.data)]
+		case f.num == 2 && f.typ == 5:
+			p.score = math.Float32frombits(uint32(f.v))
+		case f.num == 3 && f.typ == 0:
+			p.typ = int(f.v)
 		}
-	}
-	return p, nil
+		return nil
+	})
+	return p, err
 }
 
 func (s *spec) parseTrainerSpec(b []byte) error {
-	r := wireReader{b: b}
-	for !r.done() {
-		num, typ, v, data, err := r.field()
-		if err != nil {
-			return err
-		}
+	return eachField(b, func(f wireField) error {
 		switch {
-		case num == 3 && typ == 0:
-			s.modelType = int(v)
-		case num == 24 && typ == 0:
-			s.whitespaceAsSuffix = v != 0
-		case num == 35 && typ == 0:
-			s.byteFallback = v != 0
-		case num == 44 && typ == 2:
-			s.unkSurface = string(data)
+		case f.num == 3 && f.typ == 0:
+			s.modelType = int(f.v)
+		case f.num == 24 && f.typ == 0:
+			s.whitespaceAsSuffix = f.v != 0
+		case f.num == 35 && f.typ == 0:
+			s.byteFallback = f.v != 0
+		case f.num == 44 && f.typ == 2:
+			s.unkSurface = string(f.data)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *spec) parseNormalizerSpec(b []byte) error {
-	r := wireReader{b: b}
-	for !r.done() {
-		num, typ, v, data, err := r.field()
-		if err != nil {
-			return err
-		}
+	return eachField(b, func(f wireField) error {
 		switch {
-		case num == 1 && typ == 2:
-			s.normName = string(data)
-		case num == 2 && typ == 2:
-			s.charsmap = data
-		case num == 3 && typ == 0:
-			s.addDummyPrefix = v != 0
-		case num == 4 && typ == 0:
-			s.removeExtraWhitespaces = v != 0
-		case num == 5 && typ == 0:
-			s.escapeWhitespaces = v != 0
+		case f.num == 1 && f.typ == 2:
+			s.normName = string(f.data)
+		case f.num == 2 && f.typ == 2:
+			s.charsmap = f.data
+		case f.num == 3 && f.typ == 0:
+			s.addDummyPrefix = f.v != 0
+		case f.num == 4 && f.typ == 0:
+			s.removeExtraWhitespaces = f.v != 0
+		case f.num == 5 && f.typ == 0:
+			s.escapeWhitespaces = f.v != 0
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -211,9 +211,10 @@ func TestCorruptCharsmap(t *testing.T) {
 	}
 }
 
-// Older T5 tokenizer.json files put WhitespaceSplit before Metaspace and
-// have no Strip/Replace normalizers: same ids.
-func TestTokenizerJSONOlderLayout(t *testing.T) {
+// fixtureJSONDoc is fixture1k's spiece.model converted to tokenizer.json,
+// decoded for a test to edit.
+func fixtureJSONDoc(t testing.TB) map[string]any {
+	t.Helper()
 	js, err := ConvertToTokenizerJSON(testdata(t, "fixture-1000-spiece.model"))
 	if err != nil {
 		t.Fatal(err)
@@ -222,12 +223,20 @@ func TestTokenizerJSONOlderLayout(t *testing.T) {
 	if err := json.Unmarshal(js, &doc); err != nil {
 		t.Fatal(err)
 	}
+	return doc
+}
+
+// Older T5 tokenizer.json files put WhitespaceSplit before Metaspace and
+// have no Strip/Replace normalizers: same ids.
+func TestTokenizerJSONOlderLayout(t *testing.T) {
+	doc := fixtureJSONDoc(t)
 	norm := doc["normalizer"].(map[string]any)
 	norm["normalizers"] = norm["normalizers"].([]any)[:1] // Precompiled only
 	doc["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
 		map[string]any{"type": "WhitespaceSplit"},
 		map[string]any{"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}}}
-	if js, err = json.Marshal(doc); err != nil {
+	js, err := json.Marshal(doc)
+	if err != nil {
 		t.Fatal(err)
 	}
 	old, err := Load(js)
@@ -237,7 +246,7 @@ func TestTokenizerJSONOlderLayout(t *testing.T) {
 	g := loadGolden(t, "fixture1k")
 	got, _ := old.EncodeBatch(g.Strings, 64)
 	for i := range g.Strings {
-		if !slices.Equal(got[i*64:(i+1)*64], g.Variants.Max64[i]) {
+		if !slices.Equal(got[i*64:(i+1)*64], g.Variants.SiglipMax64[i]) {
 			t.Errorf("%q: got %v", g.Strings[i], got[i*64:(i+1)*64])
 		}
 	}
@@ -254,7 +263,7 @@ func TestConcurrentEncode(t *testing.T) {
 			for rep := 0; rep < 20 && err == nil; rep++ {
 				for i, s := range g.Strings {
 					row, _ := tok.EncodeBatch([]string{s}, 64)
-					if !slices.Equal(row, g.Variants.Max64[i]) {
+					if !slices.Equal(row, g.Variants.SiglipMax64[i]) {
 						err = fmt.Errorf("%q: got %v", s, row)
 						break
 					}

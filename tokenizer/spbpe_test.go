@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -17,25 +16,10 @@ var spBPEModels = []struct{ name, model string }{
 	{"spbpe3k-edited", "spbpe3k-edited-bpe.model"},
 }
 
-type spBPEGolden struct {
-	Strings  []string `json:"strings"`
-	Variants struct {
-		Raw       [][]int32  `json:"spm_raw"`
-		RawPieces [][]string `json:"spm_raw_pieces"`
-		NoPad     [][]int32  `json:"siglip2_no_padding"`
-		Max64     [][]int32  `json:"siglip2_max_length_64"`
-	} `json:"variants"`
-	SpecialIDs struct{ Pad, EOS, BOS, Unk int32 } `json:"special_ids"`
-	PieceSize  int                                `json:"spm_piece_size"`
-}
-
 func TestSentencePieceBPEGoldens(t *testing.T) {
 	for _, v := range spBPEModels {
 		t.Run(v.name, func(t *testing.T) {
-			var g spBPEGolden
-			if err := json.Unmarshal(testdata(t, "tokens_"+v.name+".json"), &g); err != nil {
-				t.Fatal(err)
-			}
+			g := loadGolden(t, v.name)
 			tok, err := Load(testdata(t, v.model))
 			if err != nil {
 				t.Fatal(err)
@@ -43,37 +27,16 @@ func TestSentencePieceBPEGoldens(t *testing.T) {
 			if tok.kind() != "SentencePiece BPE" || tok.VocabSize() != g.PieceSize {
 				t.Fatalf("kind %s, vocab %d; want SentencePiece BPE, %d", tok.kind(), tok.VocabSize(), g.PieceSize)
 			}
-			if tok.EOSID() != g.SpecialIDs.EOS || tok.PadID() != g.SpecialIDs.Pad || tok.UnkID() != g.SpecialIDs.Unk || tok.BOSID() != -1 {
-				t.Errorf("eos/pad/unk/bos = %d/%d/%d/%d, want %d/%d/%d/-1", tok.EOSID(), tok.PadID(), tok.UnkID(), tok.BOSID(),
-					g.SpecialIDs.EOS, g.SpecialIDs.Pad, g.SpecialIDs.Unk)
-			}
+			checkSpecialIDs(t, tok, g)
 			batch, err := tok.EncodeBatch(g.Strings, 64)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var okRaw, okPieces, okNoPad, ok64 int
-			for i, s := range g.Strings {
-				if got := tok.EncodeRaw(s); slices.Equal(got, g.Variants.Raw[i]) || len(got)+len(g.Variants.Raw[i]) == 0 {
-					okRaw++
-				} else {
-					t.Errorf("spm_raw %q:\n got %v\nwant %v", s, got, g.Variants.Raw[i])
-				}
-				if got := tok.EncodeRawPieces(s); slices.Equal(got, g.Variants.RawPieces[i]) || len(got)+len(g.Variants.RawPieces[i]) == 0 {
-					okPieces++
-				} else {
-					t.Errorf("spm_raw_pieces %q:\n got %q\nwant %q", s, got, g.Variants.RawPieces[i])
-				}
-				if got := tok.Encode(s); slices.Equal(got, g.Variants.NoPad[i]) {
-					okNoPad++
-				} else {
-					t.Errorf("siglip2_no_padding %q:\n got %v\nwant %v", s, got, g.Variants.NoPad[i])
-				}
-				if got := batch[i*64 : (i+1)*64]; slices.Equal(got, g.Variants.Max64[i]) {
-					ok64++
-				} else {
-					t.Errorf("siglip2_max_length_64 %q:\n got %v\nwant %v", s, got, g.Variants.Max64[i])
-				}
-			}
+			w := g.Variants
+			okRaw := matches(t, "spm_raw", g.Strings, w.SPMRaw, func(_ int, s string) []int32 { return tok.EncodeRaw(s) })
+			okPieces := matches(t, "spm_raw_pieces", g.Strings, w.SPMRawPieces, func(_ int, s string) []string { return tok.EncodeRawPieces(s) })
+			okNoPad := matches(t, "siglip2_no_padding", g.Strings, w.Siglip2NoPad, func(_ int, s string) []int32 { return tok.Encode(s) })
+			ok64 := matches(t, "siglip2_max_length_64", g.Strings, w.Siglip2Max64, row(batch))
 			n := len(g.Strings)
 			t.Logf("spm_raw %d/%d, spm_raw_pieces %d/%d, siglip2_no_padding %d/%d, siglip2_max_length_64 %d/%d",
 				okRaw, n, okPieces, n, okNoPad, n, ok64, n)

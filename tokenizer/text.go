@@ -276,22 +276,23 @@ func ParseTokenizerConfig(data []byte, t *Tokenizer) (TextConfig, error) {
 		if !hasEOS {
 			eos = "<eos>"
 		}
-		var add bool
-		if ok, err := getBool("add_bos_token", &add); err != nil {
-			return c, err
-		} else if ok {
-			c.BOS = ""
-			if add {
-				c.BOS = bos
+		// added sets *dst to tok or "" when the key is present.
+		added := func(key string, dst *string, tok string) error {
+			var add bool
+			ok, err := getBool(key, &add)
+			if ok {
+				*dst = ""
+				if add {
+					*dst = tok
+				}
 			}
+			return err
 		}
-		if ok, err := getBool("add_eos_token", &add); err != nil {
+		if err := added("add_bos_token", &c.BOS, bos); err != nil {
 			return c, err
-		} else if ok {
-			c.EOS = ""
-			if add {
-				c.EOS = eos
-			}
+		}
+		if err := added("add_eos_token", &c.EOS, eos); err != nil {
+			return c, err
 		}
 	}
 	if raw, ok := f["padding_side"]; ok {

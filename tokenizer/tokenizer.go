@@ -36,14 +36,7 @@ func Load(data []byte) (*Tokenizer, error) {
 // LoadSentencePiece reads a serialized sentencepiece ModelProto (spiece.model).
 func LoadSentencePiece(data []byte) (*Tokenizer, error) {
 	s, err := parseModelProto(data)
-	if err != nil {
-		return nil, fmt.Errorf("spiece.model: %w", err)
-	}
-	t, err := newTokenizer(s)
-	if err != nil {
-		return nil, fmt.Errorf("spiece.model: %w", err)
-	}
-	return t, nil
+	return build("spiece.model", s, err, newTokenizer)
 }
 
 func newTokenizer(s *spec) (*Tokenizer, error) {

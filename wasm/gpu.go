@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/siglip-wasm/siglip-wasm/imageproc"
+	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
@@ -27,6 +28,7 @@ func (b *binding) gpuFunctions() map[string]func(js.Value, []js.Value) any {
 		"tokenizeIds":    promised(b.tokenizeIds),
 		"embedPixels":    promised(b.embedPixels),
 		"gpuConfig":      promised(b.gpuConfig),
+		"gpuNumerics":    promised(b.gpuNumerics),
 		"gpuTensors":     promised(b.gpuTensors),
 		"gpuCopyTensors": promised(b.gpuCopyTensors),
 	}
@@ -185,6 +187,23 @@ func (b *binding) gpuConfig(args []js.Value) (func() (any, error), error) {
 	}
 	return func() (any, error) {
 		j, err := json.Marshal(s.m.Config)
+		return string(j), err
+	}, nil
+}
+
+// gpuNumerics(handle) → JSON {actQMax}: what the GPU's q8/q4 products
+// must do the same way as this module's kernels to give its numbers:
+// actQMax, the bound the active MatMulQ8 form quantizes activations to
+// (kernel.ActQMax; kernel/doc.go, "Int8 matmul semantics").
+func (b *binding) gpuNumerics(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1, "gpuNumerics"); err != nil {
+		return nil, err
+	}
+	if _, err := b.siglip(args[0]); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		j, err := json.Marshal(map[string]int{"actQMax": kernel.ActQMax()})
 		return string(j), err
 	}, nil
 }

@@ -37,6 +37,10 @@ export interface GPUInfo {
   /** Bytes of tensors uploaded to the GPU (once, at load), and the file's size. */
   uploadedBytes: number;
   fileBytes: number;
+  /** How the q8/q4 products sum int8 pairs: WGSL's dot4I8Packed, or i32 arithmetic (the same sums). */
+  int8Dot: 'dot4I8Packed' | 'i32';
+  /** The activations' int8 bound (kernel.ActQMax, from the Go module). */
+  actQMax: number;
 }
 
 export interface ModelInfo {

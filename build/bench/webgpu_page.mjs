@@ -8,7 +8,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.len
 const maxErr = (a, g) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - g[i])), 0);
 
 globalThis.runWebGPUBench = async () => {
-  const cfg = await (await fetch('/bench/webgpu/config.json')).json();
+  const cfg = await (await fetch(new URLSearchParams(location.search).get('config'))).json();
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) throw new Error('no WebGPU adapter in this browser');
   const ai = adapter.info;
@@ -44,10 +44,12 @@ globalThis.runWebGPUBench = async () => {
   const o = [], p = [];
   for (let i = 0; i < cfg.runs; i++) { o.push((await time(ours))[0]); p.push((await time(peer))[0]); }
   const backend = model.info.backend;
+  const gi = model.info.gpu ?? {};
   model.dispose();
   await session.release();
   return {
     type: 'result', adapter: adapterName, oursBackend: backend,
+    compileMs: gi.compileMs, uploadedBytes: gi.uploadedBytes, fileBytes: gi.fileBytes, oursInt8Dot: gi.int8Dot,
     oursMs: median(o), peerMs: median(p), oursFirstMs, peerFirstMs,
     oursErr: maxErr(oursOut, cfg.golden), peerErr: maxErr(peerOut, cfg.golden),
   };

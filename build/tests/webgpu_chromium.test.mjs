@@ -1,9 +1,12 @@
 // The WebGPU backend (web/webgpu/) in headless Chromium on SwiftShader (a
 // software Vulkan GPU; flags below): the tiny model's goldens from
-// transformers through backend 'webgpu'; the base-256 architecture cut to
+// transformers through backend 'webgpu'; the demo model (q8) against our
+// wasm path; the q8/q4 kernels against
+// kernel.RefMatMulQ8/Q4 bit for bit (lib/intref.mjs); the base-256 architecture cut to
 // 2 layers per tower as a q8 file against our wasm path on the same file
 // and against the f32 model on the same formula weights (our native Go
-// engine: transformers cannot run the cut, see lib/cut2.mjs); 'auto'
+// engine: transformers cannot run the cut, see lib/cut2.mjs); the tiny
+// model as q8 and q4 files against our wasm path (the int8 products); 'auto'
 // without an adapter picks wasm; a device lost in the middle of classify
 // still answers, on wasm.
 import { test, before, after } from 'node:test';
@@ -16,6 +19,7 @@ import path from 'node:path';
 import { root, readNPZ, makeTinyModelFile } from './lib/tiny.mjs';
 import { startServe } from './lib/serve.mjs';
 import { makeCut2 } from './lib/cut2.mjs';
+import { makeIntRef } from './lib/intref.mjs';
 import { exposeDemoState } from './lib/demostate.mjs';
 
 const require = createRequire(path.join(root, 'build/package.json'));
@@ -42,6 +46,7 @@ before(async () => {
   execFileSync('go', ['run', './build', 'wasm'], { cwd: root, stdio: 'inherit' });
   fs.mkdirSync(fixtures, { recursive: true });
   fs.copyFileSync(made.file, path.join(fixtures, 'tiny-f32.siglip'));
+  for (const scheme of ['q8', 'q4']) fs.copyFileSync(makeTinyModelFile(tmp, scheme).file, path.join(fixtures, `tiny-${scheme}.siglip`));
   cut = makeCut2(tmp);
   fs.copyFileSync(cut.file, path.join(fixtures, 'cut2-q8.siglip'));
   for (const name of imageNames) fs.copyFileSync(path.join(root, 'testdata/images', name), path.join(fixtures, name));
@@ -114,6 +119,113 @@ test('tiny model through backend webgpu: transformers fp64 goldens (SwiftShader)
   assert.deepEqual(pageErrors, []);
 });
 
+test('the q8/q4 kernels (quantize + matmul) give kernel.RefMatMulQ8/Q4\'s bits, both int8 dot forms', { timeout: 60000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const cases = makeIntRef(tmp);
+  const r = await page.evaluate(async ({ cases }) => {
+    const W = await import('/web/webgpu/shaders.mjs');
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter.requestDevice();
+    const U = GPUBufferUsage;
+    const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const buf = (bytes, usage = U.STORAGE) => {
+      const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes.byteLength / 4) * 4), usage, mappedAtCreation: true });
+      new Uint8Array(b.getMappedRange()).set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      b.unmap();
+      return b;
+    };
+    const uni = (words) => {
+      const u = new Uint32Array(8);
+      words.forEach((x, i) => { if (typeof x === 'object') new Float32Array(u.buffer)[i] = x.f; else u[i] = x; });
+      return buf(u, U.UNIFORM);
+    };
+    const pipe = (src) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: src.code }), entryPoint: 'main' } });
+    const bind = (p, src, bufs) => device.createBindGroup({
+      layout: p.getBindGroupLayout(0), entries: src.bindings.map(([name], i) => ({ binding: i, resource: { buffer: bufs[name] } })),
+    });
+    const forms = [false];
+    if (navigator.gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product')) forms.push(true);
+    const out = [];
+    for (const c of cases) {
+      for (const dot4 of forms) {
+        const block = c.fmt === 'q8' ? c.K : 32, groups = Math.ceil(c.K / block);
+        const qs = W.quantize(), ms = W.matmul(c.fmt, 'store', 'gelu_tanh', c.fmt === 'q4', dot4);
+        const qp = pipe(qs), mp = pipe(ms);
+        const X = buf(new Float32Array(c.a));
+        const Q = device.createBuffer({ size: c.M * groups * block, usage: U.STORAGE });
+        const A = device.createBuffer({ size: Math.max(16, c.M * groups * 4), usage: U.STORAGE });
+        const Y = device.createBuffer({ size: c.M * c.N * 4, usage: U.STORAGE | U.COPY_SRC });
+        const R = device.createBuffer({ size: c.M * c.N * 4, usage: U.MAP_READ | U.COPY_DST });
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(qp);
+        pass.setBindGroup(0, bind(qp, qs, { X, Q, A, p: uni([c.M, c.K, block, groups, { f: c.qmax }, groups * block / 4, 0, 0]) }));
+        pass.dispatchWorkgroups(Math.ceil(c.M * groups / 64));
+        pass.setPipeline(mp);
+        pass.setBindGroup(0, bind(mp, ms, { X: Q, A, W: buf(b64(c.w)), S: buf(b64(c.s)), B: buf(new Float32Array(c.bias)), Y, p: uni([c.M, c.N, c.K, 0, 0, 0, 0, 0]) }));
+        pass.dispatchWorkgroups(Math.ceil(c.N / 128), Math.ceil(c.M / 4));
+        pass.end();
+        enc.copyBufferToBuffer(Y, 0, R, 0, c.M * c.N * 4);
+        device.queue.submit([enc.finish()]);
+        await R.mapAsync(GPUMapMode.READ);
+        const y = new Uint32Array(R.getMappedRange().slice(0));
+        let wrong = 0, first = null;
+        y.forEach((v, i) => { if (v !== c.y[i]) { wrong++; first ??= { i, got: v, want: c.y[i] }; } });
+        out.push({ name: `${c.fmt} ${c.M}×${c.N}×${c.K} ${dot4 ? 'dot4I8Packed' : 'i32'}`, wrong, total: y.length, first });
+      }
+    }
+    device.destroy();
+    return out;
+  }, { cases });
+  for (const x of r) t.diagnostic(`${x.name}: ${x.total - x.wrong}/${x.total} outputs bit-identical${x.first ? ` (first off: ${JSON.stringify(x.first)})` : ''}`);
+  assert.ok(r.length >= cases.length);
+  for (const x of r) assert.equal(x.wrong, 0, `${x.name}: ${x.wrong} of ${x.total} outputs differ from the Go reference, first ${JSON.stringify(x.first)}`);
+});
+
+test('tiny model as q8 and q4 files: webgpu gives the wasm path\'s numbers (int8 activations)', { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const r = await page.evaluate(async ({ dir, texts, images }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const arr = (a) => Array.from(a);
+    const imgs = await Promise.all(images.map(async (name) => new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer())));
+    const run = async (scheme, backend, gpuOptions) => {
+      const model = await SigLIP.load(`${dir}/tiny-${scheme}.siglip`, { backend, gpuOptions });
+      try {
+        const text = (await model.embedText(texts)).map(arr);
+        const image = [];
+        for (const b of imgs) image.push(arr(await model.embedImage(b)));
+        return { info: JSON.parse(JSON.stringify(model.info)), text, image };
+      } finally {
+        model.dispose();
+      }
+    };
+    const out = {};
+    for (const scheme of ['q8', 'q4']) {
+      // (the i32 form of the dot product: bit for bit in the kernel test above)
+      out[scheme] = { wasm: await run(scheme, 'wasm'), gpu: await run(scheme, 'webgpu') };
+    }
+    return out;
+  }, { dir, texts: meta.texts, images: imageNames });
+  for (const [scheme, x] of Object.entries(r)) {
+    const g = x.gpu;
+    assert.equal(g.info.backend, 'webgpu');
+    let cos = 1, diff = 0;
+    for (const kind of ['text', 'image']) {
+      g[kind].forEach((row, i) => {
+        cos = Math.min(cos, cosine(row, x.wasm[kind][i]));
+        row.forEach((v, j) => { diff = Math.max(diff, Math.abs(v - x.wasm[kind][i][j])); });
+      });
+    }
+    t.diagnostic(`tiny ${scheme}, int8 dot ${g.info.gpu.int8Dot} (activations to ±${g.info.gpu.actQMax}): webgpu vs wasm 1 − least cosine ${(1 - cos).toExponential(2)}, max |diff| ${diff.toExponential(2)}`);
+    // Dequantised weights times f32 activations gave 1 − cos 1.0e-4 and
+    // |diff| 4.5e-3 here (q8); the int8 products agree with wasm's to the
+    // f32 rounding of the other kernels (1.6e-11, 1.5e-6 measured).
+    assert.ok(1 - cos <= 1e-8, `tiny ${scheme} ${g.info.gpu.int8Dot}: webgpu vs wasm cosine ${cos}`);
+    assert.ok(diff < 1e-4, `tiny ${scheme} ${g.info.gpu.int8Dot}: webgpu vs wasm differ by ${diff}`);
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
 test('base-256 cut to 2 layers, q8 file: webgpu vs our wasm path and vs the f32 model (SwiftShader)', { timeout: 240000 }, async (t) => {
   if (skipReason()) { t.skip(skipReason()); return; }
   const r = await page.evaluate(async ({ dir, texts, images }) => {
@@ -146,16 +258,47 @@ test('base-256 cut to 2 layers, q8 file: webgpu vs our wasm path and vs the f32 
   const wasmVsF32 = Math.min(...each(r.wasm.text, cut.ref.texts), ...each(r.wasm.image, cut.ref.images));
   t.diagnostic(`least embedding cosine: webgpu vs wasm ${vsWasm.toFixed(6)}, webgpu vs the f32 model ${vsF32.toFixed(6)}, wasm vs the f32 model ${wasmVsF32.toFixed(6)}`);
   assert.ok(vsF32 >= 0.9995, `webgpu vs the f32 model: cosine ${vsF32}`);
-  // The wasm kernels quantize activations to int8 (kernel.RefMatMulQ8);
-  // the GPU dequantizes the weights and computes in f32. What separates
-  // the two is wasm's own activation rounding (wasm vs the f32 model
-  // ≈ 0.99976 here), so the GPU must be at least as close to the f32 model
-  // as wasm is, and within that distance of wasm: the issue's 0.9999
-  // against wasm is not reachable by a more accurate path (see the report
-  // of issue 17).
-  assert.ok(1 - vsF32 <= 1 - wasmVsF32, `webgpu (${vsF32}) is farther from the f32 model than wasm (${wasmVsF32})`);
+  // Both paths run the same int8 products (kernel.RefMatMulQ8's numbers,
+  // the tiny test above); what still separates them is the f32 rounding
+  // of layernorm, GELU, softmax and attention, which this formula-weight
+  // model amplifies through the activations' int8 rounding: our own two
+  // CPU forms (native amd64 and pure Go, SIGLIP_NATIVE=off) differ as much
+  // on this file (image cosine 0.999885; webgpu vs wasm 0.999864 measured,
+  // one text bit-identical). So the bound is that noise floor, not the
+  // issue's 0.9999.
   assert.ok(vsWasm >= 0.9998, `webgpu vs wasm: cosine ${vsWasm}`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('the demo model (trained, q8): webgpu vs our wasm path, 12 images and 4 texts', { timeout: 120000 }, async (t) => {
+  if (skipReason()) { t.skip(skipReason()); return; }
+  const demo = JSON.parse(fs.readFileSync(path.join(root, 'testdata/demo/demo_meta.json'), 'utf8'));
+  const texts = ['a red square', 'a photo of a blue circle on a yellow background', 'green triangle', 'purple star'];
+  const r = await page.evaluate(async ({ samples, texts }) => {
+    const { SigLIP } = await import('/web/siglip.js');
+    const imgs = await Promise.all(samples.map(async (s) => new Uint8Array(await (await fetch(`/web/samples/${s}`)).arrayBuffer())));
+    const run = async (backend) => {
+      const m = await SigLIP.load('/web/models/demo-q8.siglip', { backend });
+      try {
+        const text = (await m.embedText(texts)).map((a) => Array.from(a));
+        const image = [];
+        for (const b of imgs) image.push(Array.from(await m.embedImage(b)));
+        return { backend: m.info.backend, rows: [...text, ...image] };
+      } finally {
+        m.dispose();
+      }
+    };
+    return { gpu: await run('webgpu'), wasm: await run('wasm') };
+  }, { samples: demo.samples, texts });
+  assert.equal(r.gpu.backend, 'webgpu');
+  const c = r.gpu.rows.map((x, i) => cosine(x, r.wasm.rows[i]));
+  const same = c.filter((v) => 1 - v < 1e-10).length;
+  t.diagnostic(`demo q8: webgpu vs wasm least cosine ${Math.min(...c).toFixed(6)}; ${same}/${c.length} embeddings equal to 1e-10 ` +
+    '(dequantised f32 products: 0.99982, none equal)');
+  // A trained model amplifies an int8 rounding flip (an activation on a
+  // rounding boundary that the f32 kernels' last bit sends the other way)
+  // far less than the cut2 formula weights: the issue's 0.9999 holds here.
+  assert.ok(Math.min(...c) >= 0.9999, `demo q8: webgpu vs wasm cosine ${Math.min(...c)}`);
 });
 
 test('a device lost in the middle of classify: the call is retried on wasm and answers right', { timeout: 120000 }, async (t) => {

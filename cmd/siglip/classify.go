@@ -48,11 +48,7 @@ func runClassify(args []string) error {
 	if *top < 0 {
 		return fmt.Errorf("--top %d: want ≥ 0", *top)
 	}
-	ls, err := readLabels(*labels, *labelsFile)
-	if err != nil {
-		return err
-	}
-	prompts, err := applyTemplate(ls, *template)
+	ls, prompts, err := labelPrompts(*labels, *labelsFile, *template)
 	if err != nil {
 		return err
 	}

@@ -174,6 +174,18 @@ func readLabels(list, file string) ([]string, error) {
 	return out, nil
 }
 
+// labelPrompts reads the labels (readLabels) and makes their prompts
+// (applyTemplate): what classify and tag both take from their flags.
+func labelPrompts(list, file, template string) (labels, prompts []string, err error) {
+	if labels, err = readLabels(list, file); err != nil {
+		return nil, nil, err
+	}
+	if prompts, err = applyTemplate(labels, template); err != nil {
+		return nil, nil, err
+	}
+	return labels, prompts, nil
+}
+
 // applyTemplate turns labels into prompts: T with {} replaced by the label.
 func applyTemplate(labels []string, t string) ([]string, error) {
 	if !strings.Contains(t, "{}") {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,17 +119,7 @@ func TestConvertSharded(t *testing.T) {
 // serves the index and shards only) converts to the unsharded bytes.
 func TestConvertShardedFromHub(t *testing.T) {
 	dir := shardSnapshot(t, 2)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name, ok := strings.CutPrefix(r.URL.Path, "/test/sharded/resolve/main/")
-		if !ok || strings.Contains(name, "/") {
-			http.NotFound(w, r)
-			return
-		}
-		http.ServeFile(w, r, filepath.Join(dir, name))
-	}))
-	defer srv.Close()
-	t.Setenv("HF_ENDPOINT", srv.URL)
-	t.Setenv("SIGLIP_CACHE", t.TempDir())
+	serveHub(t, "test/sharded", dir)
 	out, ref := filepath.Join(t.TempDir(), "hub.siglip"), filepath.Join(t.TempDir(), "local.siglip")
 	if err := runConvert([]string{"--in", "hf:test/sharded", "--out", out, "--quant", "q8", "--quiet"}); err != nil {
 		t.Fatal(err)

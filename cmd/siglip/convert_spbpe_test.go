@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 )
 
 // TestConvertSentencePieceBPE converts a SigLIP 2-style snapshot whose only
@@ -18,17 +19,8 @@ func TestConvertSentencePieceBPE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var g struct {
-		Strings  []string `json:"strings"`
-		Variants struct {
-			Max64 [][]int32 `json:"siglip2_max_length_64"`
-		} `json:"variants"`
-	}
-	b, err := os.ReadFile("../../testdata/tokenizer/tokens_spbpe3k.json")
+	g, err := refdata.LoadTokens("spbpe3k")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
 	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "spbpe.siglip")
@@ -55,16 +47,16 @@ func TestConvertSentencePieceBPE(t *testing.T) {
 	}
 	ok := 0
 	for i, s := range g.Strings {
-		if slices.Equal(flat[i*64:(i+1)*64], g.Variants.Max64[i]) {
+		if slices.Equal(flat[i*64:(i+1)*64], g.Variants.Siglip2Max64[i]) {
 			ok++
 		} else {
-			t.Errorf("%q:\n got %v\nwant %v", s, flat[i*64:(i+1)*64], g.Variants.Max64[i])
+			t.Errorf("%q:\n got %v\nwant %v", s, flat[i*64:(i+1)*64], g.Variants.Siglip2Max64[i])
 		}
 	}
 	t.Logf("tokenizer.model snapshot: %d/%d golden strings give sentencepiece's ids", ok, len(g.Strings))
 
 	idsPath := filepath.Join(t.TempDir(), "ids.npy")
-	writeNPYI64(t, idsPath, []int{len(g.Variants.Max64), 64}, g.Variants.Max64)
+	writeNPYI64(t, idsPath, []int{len(g.Variants.Siglip2Max64), 64}, g.Variants.Siglip2Max64)
 	embedWith := func(args ...string) []byte {
 		var buf bytes.Buffer
 		embedOut = &buf

@@ -46,18 +46,25 @@ func TestConvertReproducible(t *testing.T) {
 	}
 }
 
-func TestConvertFromHub(t *testing.T) {
+// serveHub serves dir as the Hub repository repo (main revision) on a
+// local server, for the test's HF_ENDPOINT, with an empty cache.
+func serveHub(t *testing.T, repo, dir string) {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name, ok := strings.CutPrefix(r.URL.Path, "/test/demo/resolve/main/")
+		name, ok := strings.CutPrefix(r.URL.Path, "/"+repo+"/resolve/main/")
 		if !ok || strings.Contains(name, "/") {
 			http.NotFound(w, r)
 			return
 		}
-		http.ServeFile(w, r, filepath.Join(demoDir, name))
+		http.ServeFile(w, r, filepath.Join(dir, name))
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	t.Setenv("HF_ENDPOINT", srv.URL)
 	t.Setenv("SIGLIP_CACHE", t.TempDir())
+}
+
+func TestConvertFromHub(t *testing.T) {
+	serveHub(t, "test/demo", demoDir)
 	out := filepath.Join(t.TempDir(), "m.siglip")
 	if err := runConvert([]string{"--in", "hf:test/demo", "--out", out, "--quant", "q4"}); err != nil {
 		t.Fatal(err)

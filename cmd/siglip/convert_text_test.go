@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/siglip-wasm/siglip-wasm/internal/refdata"
 	"github.com/siglip-wasm/siglip-wasm/model"
 	"github.com/siglip-wasm/siglip-wasm/modelfile"
 	"github.com/siglip-wasm/siglip-wasm/modelfile/weights"
@@ -38,20 +39,11 @@ func gemmaGoldens(t *testing.T) (tokJSON []byte, strings []string, max64 [][]int
 	if err != nil {
 		t.Fatal(err)
 	}
-	var g struct {
-		Strings  []string `json:"strings"`
-		Variants struct {
-			Max64 [][]int32 `json:"siglip2_max_length_64"`
-		} `json:"variants"`
-	}
-	b, err := os.ReadFile("../../testdata/tokenizer/tokens_gemma3.json")
+	g, err := refdata.LoadTokens("gemma3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
-	return tokJSON, g.Strings, g.Variants.Max64
+	return tokJSON, g.Strings, g.Variants.Siglip2Max64
 }
 
 // writeSiglip2Snapshot lays out a SigLIP 2 FixRes snapshot as the Hub has

@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/tokenizer"
 )
 
 func init() {
@@ -35,6 +36,11 @@ func runSearch(args []string) error {
 	}
 	if *top < 1 {
 		return fmt.Errorf("--top %d: want ≥ 1", *top)
+	}
+	// The same bound as every other text path, before the index or the
+	// model is opened.
+	if err := tokenizer.CheckText("the search text", fs.Arg(0)); err != nil {
+		return err
 	}
 	a, err := indexModel(*indexPath, *modelPath)
 	if err != nil {

@@ -38,11 +38,7 @@ func runTag(args []string) error {
 	if !(*threshold >= 0 && *threshold <= 1) {
 		return fmt.Errorf("--threshold %v: want a probability in [0, 1]", *threshold)
 	}
-	ls, err := readLabels(*labels, *labelsFile)
-	if err != nil {
-		return err
-	}
-	prompts, err := applyTemplate(ls, *template)
+	ls, prompts, err := labelPrompts(*labels, *labelsFile, *template)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,8 @@ const models = new Map(); // handle → {gpu: GPUTowers|null, backend, info}
 // attach decides the backend of model `handle` (just loaded by the Go
 // module) and returns the info fields to add: backend,
 // backendReason, and where the GPU was tried, gpu {adapter, compileMs,
-// uploadedBytes, fileBytes} and calibration {gpuMs, wasmMs}.
+// uploadedBytes, fileBytes, int8Dot, actQMax} and calibration {gpuMs,
+// wasmMs}.
 export async function attach(api, handle, backend = 'auto', options = {}) {
   if (!BACKENDS.includes(backend)) throw new Error(`backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} (got ${JSON.stringify(backend)})`);
   const entry = { gpu: null, backend: 'wasm', info: {} };
@@ -32,7 +33,10 @@ export async function attach(api, handle, backend = 'auto', options = {}) {
     const config = JSON.parse(await api.gpuConfig(handle));
     const table = JSON.parse(await api.gpuTensors(handle));
     const tensors = new Map(Object.entries(table).map(([name, t]) => [name, { name, ...t }]));
+    const { actQMax } = JSON.parse(await api.gpuNumerics(handle));
     gpu = await GPUTowers.create(tensors, (names, dsts) => api.gpuCopyTensors(handle, names, dsts), config, {
+      actQMax,
+      dot4: options.dot4, // gpuOptions.dot4 false: the i32 form, to compare the two on one adapter
       onLost: (info) => {
         if (entry.gpu !== gpu) return;
         console.warn(`siglip: the WebGPU device was lost (${info.reason}: ${info.message}); running on wasm from now on`);
@@ -43,7 +47,10 @@ export async function attach(api, handle, backend = 'auto', options = {}) {
     if (backend === 'webgpu') throw new Error(`backend 'webgpu': ${err.message}`);
     return (entry.info = { backend: 'wasm', backendReason: err.message.replace(/^webgpu: /, '') });
   }
-  const gpuInfo = { adapter: gpu.adapterInfo, compileMs: round(gpu.compileMs), uploadedBytes: gpu.uploadedBytes, fileBytes: options.fileBytes };
+  const gpuInfo = {
+    adapter: gpu.adapterInfo, compileMs: round(gpu.compileMs), uploadedBytes: gpu.uploadedBytes, fileBytes: options.fileBytes,
+    int8Dot: gpu.dot4 ? 'dot4I8Packed' : 'i32', actQMax: gpu.actQMax,
+  };
   if (options.testLoseDeviceAfterSubmits != null) {
     // Tests only: destroy the device right after that many forward passes
     // were submitted (a device loss while a call waits for its result).

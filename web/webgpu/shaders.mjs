@@ -1,7 +1,8 @@
 // WGSL for the WebGPU backend: every kernel the two towers need, in f32
 // arithmetic (shader-f16 is not required: f16 scales and weights are read
-// with unpack2x16float, which core WGSL has). Weights are read in the model
-// file's own layouts (modelfile/doc.go) and dequantised in the shader:
+// with unpack2x16float, which core WGSL has) except the q8/q4 products,
+// which reproduce the wasm kernels' int8 semantics (matmul, quantize).
+// Weights are read in the model file's own layouts (modelfile/doc.go):
 //
 //   f32  W[n][k] row-major            f16  W[n][k] row-major halves
 //   q8   kernel.PackedQ8 panels: byte ((n/8·⌈K/2⌉ + k/2)·8 + n%8)·2 + k%2,
@@ -77,15 +78,34 @@ const GELU = {
 // (Y +=), 'pos' (+ E[(m % S)][n], the position embedding). Each invocation
 // computes 4 rows m × 2 outputs n, n+1 straight from storage (no workgroup
 // memory: on SwiftShader this compiles ~100× faster than a tiled kernel and
-// runs as fast), reading W four k at a time in its stored layout; q8's row
-// scale is applied once per output.
-export function matmul(fmt, op, activation, scaleF16) {
-  const bindings = [['X', 'read'], ['W', 'read']];
+// runs as fast), reading W four k at a time in its stored layout.
+//
+// f32 and f16 weights: f32 activations and arithmetic. q8 and q4 weights:
+// the semantics of kernel.RefMatMulQ8 / RefMatMulQ4 (kernel/doc.go, "Int8
+// matmul semantics"), so the GPU gives the wasm path's numbers: X is the
+// activations as `quantize` left them (int8, four to a u32, with their
+// scales A: one per row for q8, one per row and block of 32 for q4), the
+// products are summed exactly in i32 (dot4I8Packed where the WGSL language
+// feature packed_4x8_integer_dot_product exists, `dot4` true; otherwise
+// the four byte products in i32: the same sums), and each sum is scaled in
+// f32 in the reference's order:
+//
+//   q8  Y = f32(acc)·(sa·sw[n]) + bias
+//   q4  y = 0; per block b: y = y + f32(acc_b)·(sa_b·sw[n][b]); Y = y + bias
+//
+// each operation rounded to f32 (WGSL's +, · and f32(i32 < 2^24) are
+// exact or correctly rounded; a compiler that fused a·b + c into one fma
+// would differ in the last bit: SwiftShader does not).
+export function matmul(fmt, op, activation, scaleF16, dot4 = false) {
+  const int = fmt === 'q8' || fmt === 'q4';
+  const bindings = [['X', 'read']];
+  if (int) bindings.push(['A', 'read']);
+  bindings.push(['W', 'read']);
   if (hasScales(fmt)) bindings.push(['S', 'read']);
   bindings.push(['B', 'read'], ['Y', 'rw']);
   if (op === 'pos') bindings.push(['E', 'read']);
   bindings.push(['p', 'uniform']);
-  const decl = declare(bindings, { X: 'array<vec4<f32>>', W: fmt === 'f32' ? 'array<vec4<f32>>' : 'array<u32>', S: 'array<u32>', B: 'array<f32>', Y: 'array<f32>', E: 'array<f32>' },
+  const decl = declare(bindings, { X: int ? 'array<u32>' : 'array<vec4<f32>>', A: 'array<f32>', W: fmt === 'f32' ? 'array<vec4<f32>>' : 'array<u32>', S: 'array<u32>', B: 'array<f32>', Y: 'array<f32>', E: 'array<f32>' },
     'struct Params { M: u32, N: u32, K: u32, rowOff: u32, biasOff: u32, S: u32, _a: u32, _b: u32 }');
   let store;
   switch (op) {
@@ -95,10 +115,31 @@ export function matmul(fmt, op, activation, scaleF16) {
     case 'pos': store = 'Y[idx] = v + E[(m % p.S) * p.N + n];'; break;
     default: throw new Error(`webgpu: matmul op ${op}`);
   }
-  const scale = scaleF16
-    ? 'fn rowScale(n: u32) -> f32 { return unpack2x16float(S[n >> 1u])[n & 1u]; }'
-    : 'fn rowScale(n: u32) -> f32 { return bitcast<f32>(S[n]); }';
-  const sb = 'fn sb(w: u32, i: u32) -> f32 { return f32(bitcast<i32>(w << (24u - 8u * i)) >> 24u); }';
+  const epilogue = (value) => `for (var i = 0u; i < 4u; i++) {
+    let m = m0 + i;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 2u; j++) {
+      let n = n0 + j;
+      if (n >= p.N) { break; }
+      let v = ${value};
+      let idx = m * p.N + n;
+      ${store}
+    }
+  }`;
+  // the stored rows a, b read (b = a where n0 + 1 is past N; q8 panels are padded)
+  const head = `@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let n0 = g.x * 2u;
+  let m0 = g.y * 4u;
+  if (n0 >= p.N || m0 >= p.M) { return; }
+  let a = n0 + p.rowOff;
+  let b = select(a, a + 1u, n0 + 1u < p.N || ${fmt === 'q8' ? 'true' : 'false'});
+  let r0 = min(m0, p.M - 1u);
+  let r1 = min(m0 + 1u, p.M - 1u);
+  let r2 = min(m0 + 2u, p.M - 1u);
+  let r3 = min(m0 + 3u, p.M - 1u);`;
+  const act = op === 'act' ? GELU[activation] : '';
+  if (int) return { code: `${decl}\n${intMatmulBody(fmt, scaleF16, dot4, head, epilogue)}\n${act}`, bindings, perInvocation: [2, 4] };
   // wpair(a, b, k): rows a and b (stored row indices), k..k+3, as the two
   // columns of a mat2x4.
   let wpair;
@@ -110,48 +151,17 @@ export function matmul(fmt, op, activation, scaleF16) {
       wpair = `fn h4(n: u32, k: u32) -> vec4<f32> { let i = (n * p.K + k) >> 1u; return vec4<f32>(unpack2x16float(W[i]), unpack2x16float(W[i + 1u])); }
 fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> { return mat2x4<f32>(h4(a, k), h4(b, k)); }`;
       break;
-    case 'q8':
-      // panels of 8 rows (a even, b = a+1): the 16 bytes of k-pair k2 hold
-      // (row j, k even), (j, k odd) for j = 0..7; word a%8/2 is rows a, a+1
-      wpair = `${sb}\n${scale}
-fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> {
-  let k2n = (p.K + 1u) >> 1u;
-  let i = ((a >> 3u) * k2n + (k >> 1u)) * 4u + ((a & 7u) >> 1u);
-  let w0 = W[i];
-  let w1 = W[i + 4u];
-  return mat2x4<f32>(vec4<f32>(sb(w0, 0u), sb(w0, 1u), sb(w1, 0u), sb(w1, 1u)),
-                     vec4<f32>(sb(w0, 2u), sb(w0, 3u), sb(w1, 2u), sb(w1, 3u)));
-}`;
-      break;
-    case 'q4':
-      // row n, block k/32: 16 bytes (4 words, 8 nibbles each, low first), one F16 scale
-      wpair = `fn q4(n: u32, k: u32) -> vec4<f32> {
-  let blk = n * ((p.K + 31u) >> 5u) + (k >> 5u);
-  let w = W[blk * 4u + ((k & 31u) >> 3u)] >> ((k & 7u) * 4u);
-  let q = vec4<f32>(f32(w & 15u), f32((w >> 4u) & 15u), f32((w >> 8u) & 15u), f32((w >> 12u) & 15u)) - vec4<f32>(8.0);
-  return q * unpack2x16float(S[blk >> 1u])[blk & 1u];
-}
-fn wpair(a: u32, b: u32, k: u32) -> mat2x4<f32> { return mat2x4<f32>(q4(a, k), q4(b, k)); }`;
-      break;
     default: throw new Error(`webgpu: no matmul for weight format ${fmt}`);
   }
-  const rs = fmt === 'q8' ? ' * rowScale(n + p.rowOff)' : '';
   const code = `${decl}
 ${wpair}
-${op === 'act' ? GELU[activation] : ''}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) g: vec3<u32>) {
-  let n0 = g.x * 2u;
-  let m0 = g.y * 4u;
-  if (n0 >= p.N || m0 >= p.M) { return; }
-  // the stored rows read (b = a where n0 + 1 is past N; q8 panels are padded)
-  let a = n0 + p.rowOff;
-  let b = select(a, a + 1u, n0 + 1u < p.N || ${fmt === 'q8' ? 'true' : 'false'});
+${act}
+${head}
   let kq = p.K >> 2u;
-  let x0 = min(m0, p.M - 1u) * kq;
-  let x1 = min(m0 + 1u, p.M - 1u) * kq;
-  let x2 = min(m0 + 2u, p.M - 1u) * kq;
-  let x3 = min(m0 + 3u, p.M - 1u) * kq;
+  let x0 = r0 * kq;
+  let x1 = r1 * kq;
+  let x2 = r2 * kq;
+  let x3 = r3 * kq;
   var acc0 = vec2<f32>();
   var acc1 = vec2<f32>();
   var acc2 = vec2<f32>();
@@ -165,19 +175,193 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
     acc3 += X[x3 + q] * w;
   }
   let acc = array<vec2<f32>, 4>(acc0, acc1, acc2, acc3);
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + i;
-    if (m >= p.M) { break; }
-    for (var j = 0u; j < 2u; j++) {
-      let n = n0 + j;
-      if (n >= p.N) { break; }
-      let v = acc[i][j]${rs} + B[n + p.biasOff];
-      let idx = m * p.N + n;
-      ${store}
-    }
-  }
+  ${epilogue('acc[i][j] + B[n + p.biasOff]')}
 }`;
   return { code, bindings, perInvocation: [2, 4] };
+}
+
+// The integer helpers of the q8/q4 matmuls: dot4(x, w), the exact i32 sum
+// of the four signed byte products; i2f(acc), f32(acc) rounded to nearest
+// even (the sum of two exact halves, so not left to the i32 → f32
+// conversion, whose rounding WGSL does not pin down past 2^24).
+function intHelpers(dot4) {
+  const d = dot4
+    ? 'fn dot4(x: u32, w: u32) -> i32 { return dot4I8Packed(x, w); }'
+    : `fn dot4(x: u32, w: u32) -> i32 {
+  let a = bitcast<i32>(x);
+  let c = bitcast<i32>(w);
+  return extractBits(a, 0u, 8u) * extractBits(c, 0u, 8u) + extractBits(a, 8u, 8u) * extractBits(c, 8u, 8u) +
+    extractBits(a, 16u, 8u) * extractBits(c, 16u, 8u) + extractBits(a, 24u, 8u) * extractBits(c, 24u, 8u);
+}`;
+  return `${d}
+fn i2f(a: i32) -> f32 { return f32(a >> 16u) * 65536.0 + f32(a & 0xffff); }`;
+}
+
+function intMatmulBody(fmt, scaleF16, dot4, head, epilogue) {
+  const scale = scaleF16
+    ? 'fn rowScale(n: u32) -> f32 { return unpack2x16float(S[n >> 1u])[n & 1u]; }'
+    : 'fn rowScale(n: u32) -> f32 { return bitcast<f32>(S[n]); }';
+  if (fmt === 'q8') {
+    // Panels of 8 rows (a even, b = a+1): the 16 bytes of k-pair k/2 hold
+    // (row j, k even), (j, k odd) for j = 0..7, so word (a%8)/2 of pairs
+    // k/2 and k/2+1 hold rows a and b at k..k+3, repacked here as one
+    // word per row, bytes in k order (as X's).
+    return `${intHelpers(dot4)}
+${scale}
+${head}
+  let kq = p.K >> 2u;
+  let x0 = r0 * kq;
+  let x1 = r1 * kq;
+  let x2 = r2 * kq;
+  let x3 = r3 * kq;
+  let k2n = (p.K + 1u) >> 1u;
+  let wi = (a >> 3u) * k2n * 4u + ((a & 7u) >> 1u);
+  var acc0 = vec2<i32>();
+  var acc1 = vec2<i32>();
+  var acc2 = vec2<i32>();
+  var acc3 = vec2<i32>();
+  for (var q = 0u; q < kq; q++) {
+    let w0 = W[wi + q * 8u];
+    let w1 = W[wi + q * 8u + 4u];
+    let wa = (w0 & 0xffffu) | (w1 << 16u);
+    let wb = (w0 >> 16u) | (w1 & 0xffff0000u);
+    let xa = X[x0 + q];
+    let xb = X[x1 + q];
+    let xc = X[x2 + q];
+    let xd = X[x3 + q];
+    acc0 += vec2<i32>(dot4(xa, wa), dot4(xa, wb));
+    acc1 += vec2<i32>(dot4(xb, wa), dot4(xb, wb));
+    acc2 += vec2<i32>(dot4(xc, wa), dot4(xc, wb));
+    acc3 += vec2<i32>(dot4(xd, wa), dot4(xd, wb));
+  }
+  let acc = array<vec2<i32>, 4>(acc0, acc1, acc2, acc3);
+  let sa = array<f32, 4>(A[r0], A[r1], A[r2], A[r3]);
+  ${epilogue('i2f(acc[i][j]) * (sa[i] * rowScale(n + p.rowOff)) + B[n + p.biasOff]')}
+}`;
+  }
+  // q4: row n, block blk: 16 bytes (4 words of 8 nibbles, low first), one
+  // F16 scale; nib(h) spreads 4 nibbles (16 bits) into 4 signed bytes
+  // (nibble − 8), bytes in k order (as X's: 8 words per block).
+  return `${intHelpers(dot4)}
+fn nib(h: u32) -> u32 {
+  let u = (h & 0xfu) | ((h & 0xf0u) << 4u) | ((h & 0xf00u) << 8u) | ((h & 0xf000u) << 12u);
+  return ((u | 0x80808080u) - 0x08080808u) ^ 0x80808080u;
+}
+fn wscale(blk: u32) -> f32 { return unpack2x16float(S[blk >> 1u])[blk & 1u]; }
+${head}
+  let kb = (p.K + 31u) >> 5u;
+  let x0 = r0 * kb * 8u;
+  let x1 = r1 * kb * 8u;
+  let x2 = r2 * kb * 8u;
+  let x3 = r3 * kb * 8u;
+  var y0 = vec2<f32>();
+  var y1 = vec2<f32>();
+  var y2 = vec2<f32>();
+  var y3 = vec2<f32>();
+  for (var blk = 0u; blk < kb; blk++) {
+    var c0 = vec2<i32>();
+    var c1 = vec2<i32>();
+    var c2 = vec2<i32>();
+    var c3 = vec2<i32>();
+    let ba = a * kb + blk;
+    let bb = b * kb + blk;
+    for (var j = 0u; j < 4u; j++) {
+      let ua = W[ba * 4u + j];
+      let ub = W[bb * 4u + j];
+      let al = nib(ua & 0xffffu);
+      let ah = nib(ua >> 16u);
+      let bl = nib(ub & 0xffffu);
+      let bh = nib(ub >> 16u);
+      let q = blk * 8u + 2u * j;
+      c0 += vec2<i32>(dot4(X[x0 + q], al) + dot4(X[x0 + q + 1u], ah), dot4(X[x0 + q], bl) + dot4(X[x0 + q + 1u], bh));
+      c1 += vec2<i32>(dot4(X[x1 + q], al) + dot4(X[x1 + q + 1u], ah), dot4(X[x1 + q], bl) + dot4(X[x1 + q + 1u], bh));
+      c2 += vec2<i32>(dot4(X[x2 + q], al) + dot4(X[x2 + q + 1u], ah), dot4(X[x2 + q], bl) + dot4(X[x2 + q + 1u], bh));
+      c3 += vec2<i32>(dot4(X[x3 + q], al) + dot4(X[x3 + q + 1u], ah), dot4(X[x3 + q], bl) + dot4(X[x3 + q + 1u], bh));
+    }
+    let sw = vec2<f32>(wscale(ba), wscale(bb));
+    y0 = y0 + vec2<f32>(i2f(c0.x), i2f(c0.y)) * (A[r0 * kb + blk] * sw);
+    y1 = y1 + vec2<f32>(i2f(c1.x), i2f(c1.y)) * (A[r1 * kb + blk] * sw);
+    y2 = y2 + vec2<f32>(i2f(c2.x), i2f(c2.y)) * (A[r2 * kb + blk] * sw);
+    y3 = y3 + vec2<f32>(i2f(c3.x), i2f(c3.y)) * (A[r3 * kb + blk] * sw);
+  }
+  let acc = array<vec2<f32>, 4>(y0, y1, y2, y3);
+  ${epilogue('acc[i][j] + B[n + p.biasOff]')}
+}`;
+}
+
+// quantize: the activations of a q8/q4 product as kernel.QuantizeRow
+// quantizes them (kernel/doc.go): per group of `block` values of a row
+// (the whole row for q8, 32 for q4, the last one cut at K), amax = max |x|,
+// sa = amax / qmax, inv = qmax / amax (both correctly rounded: div below),
+// q = clamp(round(x·inv), −qmax, qmax) (WGSL's round is half to even, as
+// math.RoundToEven), sa = inv = 0 where amax = 0. qmax is kernel.ActQMax()
+// as the Go module reports it (gpuNumerics), never a constant here. Writes
+// the bytes four to a u32 word (k order, low byte first), rowWords words a
+// row (the group's tail past K zero), and the scale of group e of row r at
+// A[r·groups + e]. One invocation per (row, group): no barriers.
+export function quantize() {
+  const bindings = [['X', 'read'], ['Q', 'rw'], ['A', 'rw'], ['p', 'uniform']];
+  const decl = declare(bindings, { X: 'array<f32>', Q: 'array<u32>', A: 'array<f32>' },
+    'struct Params { M: u32, K: u32, block: u32, groups: u32, qmax: f32, rowWords: u32, _a: u32, _b: u32 }');
+  const code = `${decl}
+// div(n, d): n / d correctly rounded (IEEE, as Go's float32 division), by
+// long division of the significands; WGSL's own / may be 2.5 ulp off.
+// For positive normal n, d and a normal quotient (otherwise plain /).
+fn div(n: f32, d: f32) -> f32 {
+  let nb = bitcast<u32>(n);
+  let db = bitcast<u32>(d);
+  let en = i32(nb >> 23u);
+  let ed = i32(db >> 23u);
+  if (en == 0 || ed == 0 || en >= 255 || ed >= 255) { return n / d; }
+  var r = (nb & 0x7fffffu) | 0x800000u;
+  let md = (db & 0x7fffffu) | 0x800000u;
+  var e = en - ed + 127;
+  if (r < md) { r <<= 1u; e -= 1; }
+  var q = 0u;
+  for (var i = 0u; i < 24u; i++) {
+    q <<= 1u;
+    if (r >= md) { r -= md; q |= 1u; }
+    r <<= 1u;
+  }
+  // r is now twice the remainder: the next bit is r ≥ md, the rest sticky
+  let half = r >= md;
+  let rest = select(r, r - md, half);
+  if (half && (rest != 0u || (q & 1u) != 0u)) { q += 1u; }
+  if (q == 0x1000000u) { q >>= 1u; e += 1; }
+  if (e <= 0 || e >= 255) { return n / d; }
+  return bitcast<f32>((u32(e) << 23u) | (q & 0x7fffffu));
+}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let e = g.x + g.y * 65535u * 64u;
+  if (e >= p.M * p.groups) { return; }
+  let r = e / p.groups;
+  let lo = (e % p.groups) * p.block;
+  let hi = min(lo + p.block, p.K);
+  let x0 = r * p.K;
+  var amax = 0.0;
+  for (var k = lo; k < hi; k++) { amax = max(amax, abs(X[x0 + k])); }
+  var sa = 0.0;
+  var inv = 0.0;
+  if (amax > 0.0) {
+    sa = div(amax, p.qmax);
+    inv = div(p.qmax, amax);
+  }
+  A[e] = sa;
+  let w0 = r * p.rowWords + lo / 4u;
+  for (var j = 0u; j < p.block / 4u; j++) {
+    var word = 0u;
+    for (var i = 0u; i < 4u; i++) {
+      let k = lo + 4u * j + i;
+      if (k < hi) {
+        let q = i32(clamp(round(X[x0 + k] * inv), -p.qmax, p.qmax));
+        word |= (bitcast<u32>(q) & 0xffu) << (8u * i);
+      }
+    }
+    Q[w0 + j] = word;
+  }
+}`;
+  return { code, bindings };
 }
 
 // layernorm: Y[r] = LN(X[r·step + off]) for r < rows (torch.nn.LayerNorm:

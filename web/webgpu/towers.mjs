@@ -29,14 +29,21 @@ export class GPUTowers {
    * as stored; copy(names, dsts) fills each Uint8Array with its tensor's
    * bytes (the Go module's gpuCopyTensors); config: the parsed config
    * (Go's, defaults filled in); gpu: navigator.gpu. onLost(info) is called
-   * once if the device is lost. Throws (with a message saying why) where
+   * once if the device is lost. actQMax: kernel.ActQMax() (needed for q8
+   * and q4 weights); dot4: false forces the i32 form of the int8 dot
+   * product (tests). Throws (with a message saying why) where
    * the GPU cannot run this model.
    */
-  static async create(tensors, copy, config, { gpu = globalThis.navigator?.gpu, onLost, adapter } = {}) {
+  static async create(tensors, copy, config, { gpu = globalThis.navigator?.gpu, onLost, adapter, actQMax, dot4 } = {}) {
     if (!gpu) throw new Error('webgpu: this browser has no WebGPU (navigator.gpu)');
     adapter = adapter ?? await gpu.requestAdapter();
     if (!adapter) throw new Error('webgpu: no WebGPU adapter');
     const t = new GPUTowers(adapter, config, tensors);
+    // The q8/q4 products quantize activations to ±actQMax (kernel.ActQMax,
+    // from the Go module: the bound its MatMulQ8 uses on this host).
+    t.actQMax = actQMax;
+    // dot4I8Packed where WGSL has it (unless a test asks for the i32 form).
+    t.dot4 = dot4 ?? !!gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product');
     await t._init(copy, onLost);
     return t;
   }
@@ -108,17 +115,23 @@ export class GPUTowers {
     const h = v.hidden_size, S = (v.image_size / v.patch_size) ** 2;
     const th = tc.hidden_size, T = MAX_TEXTS * tc.max_position_embeddings;
     const f = (n, label) => this.device.createBuffer({ label, size: Math.max(4, n * 4), usage: U.STORAGE | U.COPY_SRC | U.COPY_DST });
+    // the int8 activations of a q8/q4 product (four to a word, rows padded
+    // to blocks of 32) and their scales (per row, or per row and block)
+    const kmax = (c, extra = 0) => Math.ceil(Math.max(c.hidden_size, c.intermediate_size, extra) / 32);
+    const vk = kmax(v, v.num_channels * v.patch_size * v.patch_size), tk = kmax(tc);
     this.vb = {
       pixels: f(v.num_channels * v.image_size * v.image_size, 'pixels'),
       patches: f(S * v.num_channels * v.patch_size * v.patch_size, 'patches'),
       x: f(S * h, 'v.x'), h: f(S * h, 'v.h'), q: f(S * h, 'v.q'), k: f(S * h, 'v.k'), v: f(S * h, 'v.v'),
       att: f(S * h, 'v.att'), mlp: f(S * v.intermediate_size, 'v.mlp'), kv: f(S * 2 * h, 'v.kv'),
+      xq: f(S * vk * 8, 'v.xq'), xs: f(S * vk, 'v.xs'),
       probe: f(h, 'probeQ'), att1: f(h, 'v.att1'), pooled: f(h, 'v.pooled'), h1: f(h, 'v.h1'), mlp1: f(v.intermediate_size, 'v.mlp1'),
       read: this.device.createBuffer({ label: 'v.read', size: h * 4, usage: U.MAP_READ | U.COPY_DST }),
     };
     this.tb = {
       ids: f(T, 'ids'), x: f(T * th, 't.x'), h: f(T * th, 't.h'), q: f(T * th, 't.q'), k: f(T * th, 't.k'), v: f(T * th, 't.v'),
       att: f(T * th, 't.att'), mlp: f(T * tc.intermediate_size, 't.mlp'), last: f(MAX_TEXTS * th, 't.last'),
+      xq: f(T * tk * 8, 't.xq'), xs: f(T * tk, 't.xs'),
       pooled: f(MAX_TEXTS * tc.projection_size, 't.pooled'),
       read: this.device.createBuffer({ label: 't.read', size: MAX_TEXTS * tc.projection_size * 4, usage: U.MAP_READ | U.COPY_DST }),
     };
@@ -155,9 +168,15 @@ export class GPUTowers {
       if (name === 'text_model.embeddings.token_embedding.weight') { keys.add(`embed:${fmt}:${scaleF16}`); continue; }
       const tower = name.startsWith('vision_model.') ? this.cfg.vision_config : this.cfg.text_config;
       const a = activationOf(tower.hidden_act);
-      for (const op of ['store', 'act', 'residual', 'pos']) keys.add(`matmul:${fmt}:${op}:${a}:${scaleF16}`);
+      for (const op of ['store', 'act', 'residual', 'pos']) keys.add(this._matmulKey(fmt, op, a, scaleF16));
+      if (fmt === 'q8' || fmt === 'q4') keys.add('quantize');
     }
     return keys;
+  }
+
+  _matmulKey(fmt, op, a, scaleF16) {
+    const int = fmt === 'q8' || fmt === 'q4';
+    return `matmul:${fmt}:${op}:${a}:${scaleF16}:${int && this.dot4}`;
   }
 
   _fmt(name) {
@@ -170,7 +189,8 @@ export class GPUTowers {
   _source(key) {
     const [kind, ...a] = key.split(':');
     switch (kind) {
-      case 'matmul': return W.matmul(a[0], a[1], a[2], a[3] === 'true');
+      case 'matmul': return W.matmul(a[0], a[1], a[2], a[3] === 'true', a[4] === 'true');
+      case 'quantize': return W.quantize();
       case 'embed': return W.embed(a[0], a[1] === 'true');
       case 'layernorm': return W.layernorm();
       case 'attention': return W.attention();
@@ -222,15 +242,34 @@ export class GPUTowers {
     return { pipeline: k.pipeline, bind: this.device.createBindGroup({ layout: k.layout, entries }), groups };
   }
 
-  // linear records Y (op)= X·Wᵀ + b over M rows.
-  _linear(steps, wname, bname, X, Y, M, N, K, op, { rowOff = 0, biasOff = 0, E = null, S = 0, tower } = {}) {
+  // linear records Y (op)= X·Wᵀ + b over M rows. For q8/q4 weights, X is
+  // first quantized into qb.xq / qb.xs (the tower's buffers), unless
+  // reuseQ and the step before quantized the same X the same way (q, k
+  // and v share their input).
+  _linear(steps, wname, bname, X, Y, M, N, K, op, { rowOff = 0, biasOff = 0, E = null, S = 0, tower, qb, reuseQ = false } = {}) {
     const { fmt, scaleF16 } = this._fmt(wname);
     const a = activationOf(tower.hidden_act);
     const bufs = { X, W: this._w(wname).buf, B: this._w(bname).buf, Y };
-    if (fmt === 'q8' || fmt === 'q4') bufs.S = this._w(wname + '.scale').buf;
-    if (E) bufs.E = E;
     if (K % 4 !== 0) throw new Error(`webgpu: ${wname} has rows of ${K} values; the GPU kernels need a multiple of 4`);
-    steps.push(this._step(`matmul:${fmt}:${op}:${a}:${scaleF16}`, bufs, [M, N, K, rowOff, biasOff, S, 0, 0], [Math.ceil(N / 128), Math.ceil(M / 4), 1]));
+    if (fmt === 'q8' || fmt === 'q4') {
+      if (!(this.actQMax > 0)) throw new Error('webgpu: no activation bound (actQMax) for the q8/q4 products');
+      bufs.S = this._w(wname + '.scale').buf;
+      const block = fmt === 'q8' ? K : 32, groups = Math.ceil(K / block);
+      const q = { X, M, K, block };
+      const last = steps.lastQ;
+      if (!(reuseQ && last && last.X === X && last.M === M && last.K === K && last.block === block)) {
+        const n = M * groups;
+        steps.push(this._step('quantize', { X, Q: qb.xq, A: qb.xs }, [M, K, block, groups, { f: this.actQMax }, groups * block / 4, 0, 0],
+          [Math.min(Math.ceil(n / 64), 65535), Math.ceil(Math.ceil(n / 64) / 65535), 1]));
+      }
+      steps.lastQ = q;
+      bufs.X = qb.xq;
+      bufs.A = qb.xs;
+    } else {
+      steps.lastQ = null;
+    }
+    if (E) bufs.E = E;
+    steps.push(this._step(this._matmulKey(fmt, op, a, scaleF16), bufs, [M, N, K, rowOff, biasOff, S, 0, 0], [Math.ceil(N / 128), Math.ceil(M / 4), 1]));
   }
 
   _layernorm(steps, prefix, X, Y, rows, dim, eps, step = 1, off = 0) {
@@ -243,11 +282,11 @@ export class GPUTowers {
     const hd = h / tower.num_attention_heads;
     for (let l = 0; l < tower.num_hidden_layers; l++) {
       const p = `${prefix}.layers.${l}.`;
-      const o = { tower };
+      const o = { tower, qb: b };
       this._layernorm(steps, p + 'layer_norm1', b.x, b.h, T, h, tower.layer_norm_eps);
       this._linear(steps, p + 'self_attn.q_proj.weight', p + 'self_attn.q_proj.bias', b.h, b.q, T, h, h, 'store', o);
-      this._linear(steps, p + 'self_attn.k_proj.weight', p + 'self_attn.k_proj.bias', b.h, b.k, T, h, h, 'store', o);
-      this._linear(steps, p + 'self_attn.v_proj.weight', p + 'self_attn.v_proj.bias', b.h, b.v, T, h, h, 'store', o);
+      this._linear(steps, p + 'self_attn.k_proj.weight', p + 'self_attn.k_proj.bias', b.h, b.k, T, h, h, 'store', { ...o, reuseQ: true });
+      this._linear(steps, p + 'self_attn.v_proj.weight', p + 'self_attn.v_proj.bias', b.h, b.v, T, h, h, 'store', { ...o, reuseQ: true });
       steps.push(this._step('attention', { Q: b.q, K: b.k, V: b.v, O: b.att }, [seq, seq, hd, h, h, h, 0, 0], [Math.ceil(seq / 64), tower.num_attention_heads, n]));
       this._linear(steps, p + 'self_attn.out_proj.weight', p + 'self_attn.out_proj.bias', b.att, b.x, T, h, h, 'residual', o);
       this._layernorm(steps, p + 'layer_norm2', b.x, b.h, T, h, tower.layer_norm_eps);
@@ -259,7 +298,7 @@ export class GPUTowers {
   _buildVision() {
     const v = this.cfg.vision_config, b = this.vb;
     const h = v.hidden_size, g = v.image_size / v.patch_size, S = g * g, pv = v.num_channels * v.patch_size * v.patch_size;
-    const o = { tower: v };
+    const o = { tower: v, qb: b };
     // The probe's query projection is the same for every image: once, now.
     const once = [];
     this._linear(once, 'vision_model.head.attention.in_proj_weight', 'vision_model.head.attention.in_proj_bias',
@@ -298,7 +337,7 @@ export class GPUTowers {
     this._encoder(steps, 'text_model.encoder', c, b, n, seq);
     // final_layer_norm on the last token of each sequence (what the head reads)
     this._layernorm(steps, 'text_model.final_layer_norm', b.x, b.last, n, h, c.layer_norm_eps, seq, seq - 1);
-    this._linear(steps, 'text_model.head.weight', 'text_model.head.bias', b.last, b.pooled, n, c.projection_size, h, 'store', { tower: c });
+    this._linear(steps, 'text_model.head.weight', 'text_model.head.bias', b.last, b.pooled, n, c.projection_size, h, 'store', { tower: c, qb: b });
     return { steps, out: b.pooled, read: b.read, bytes: n * c.projection_size * 4 };
   }
 

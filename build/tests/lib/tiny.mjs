@@ -50,15 +50,17 @@ export function readNPZ(file) {
   return out;
 }
 
-// makeTinyModelFile writes testdata/tiny (f32, with the XLNet vocabulary its
-// goldens were tokenised with) as one model file in tmp, through package
+// makeTinyModelFile writes testdata/tiny (with the XLNet vocabulary its
+// goldens were tokenised with) as one model file in tmp, in the weight
+// scheme asked for (f32 by default; f16, q8, q4), through package
 // modelfile (a throwaway main in tmp, run inside this module). Returns
 // {file}, or {skip} while the modelfile package is not in this tree. Made
-// once per tmp directory.
+// once per tmp directory and scheme.
 const tinyMade = new Map();
-export function makeTinyModelFile(tmp) {
+export function makeTinyModelFile(tmp, scheme = 'f32') {
   if (!fs.existsSync(path.join(root, 'modelfile'))) return { skip: 'package modelfile is not in this tree yet' };
-  if (tinyMade.has(tmp)) return tinyMade.get(tmp);
+  const key = `${tmp}\0${scheme}`;
+  if (tinyMade.has(key)) return tinyMade.get(key);
   const dir = path.join(tmp, 'mktiny');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'main.go'), `package main
@@ -82,7 +84,7 @@ func main() {
 	f, err := safetensors.Parse(st)
 	check(err)
 	var b bytes.Buffer
-	check(modelfile.Write(&b, weights.Specs, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), "f32"))
+	check(modelfile.Write(&b, weights.Specs, cfg, tok, "spiece.model", modelfile.FromSafetensors(f), os.Args[2]))
 	check(os.WriteFile(os.Args[1], b.Bytes(), 0o644))
 }
 
@@ -92,9 +94,9 @@ func check(err error) {
 	}
 }
 `);
-  const out = path.join(tmp, 'tiny-f32.siglip');
-  execFileSync('go', ['run', path.join(dir, 'main.go'), out], { cwd: root, stdio: 'inherit' });
+  const out = path.join(tmp, `tiny-${scheme}.siglip`);
+  execFileSync('go', ['run', path.join(dir, 'main.go'), out, scheme], { cwd: root, stdio: 'inherit' });
   const made = { file: out };
-  tinyMade.set(tmp, made);
+  tinyMade.set(key, made);
   return made;
 }
