@@ -14,7 +14,9 @@ package main
 //	        ours_setup_ms=… peer_setup_ms=… ours_mb=… peer_mb=… base_mb=… peak_mb=… ours_forms=Q8,F32
 //
 // PROFILE is the CPU profile (bench_cpu.go, -cpu); ours_forms names the
-// kernel forms our MatMulQ8 and MatMulF32 ran (kernel.KernelForms).
+// kernel forms our MatMulQ8 (MatMulQ4 in a q4 case) and MatMulF32 ran
+// (kernel.KernelForms). A q4 line adds q4/q8_ms, q4/q8 and q4_speed
+// (q4Figures): the 4-bit model against the 8-bit one, ours both.
 //
 // ours_ms/peer_ms are medians over -runs timed runs after -warmup runs,
 // interleaved (ours, peer, ours, peer, …) in one page; ratio = ours_ms /
@@ -63,7 +65,7 @@ func init() {
 type benchCase struct {
 	Name     string       `json:"name"`
 	Tower    string       `json:"tower"`              // "vision" or "text"
-	Scheme   string       `json:"scheme"`             // "q8" or "f32"
+	Scheme   string       `json:"scheme"`             // "q8", "q4" or "f32"
 	Model    string       `json:"model"`              // URL of the .onnx
 	DataPath string       `json:"dataPath,omitempty"` // name the .onnx refers to for its external data
 	DataURL  string       `json:"dataURL,omitempty"`
@@ -94,6 +96,11 @@ var fullCases = []benchCase{
 	{Name: "vision-f32", Tower: "vision", Scheme: "f32", manifest: "base256_vision_fp32.onnx"},
 	{Name: "text-q8", Tower: "text", Scheme: "q8", manifest: "base256_text_int8.onnx"},
 	{Name: "text-f32", Tower: "text", Scheme: "f32", manifest: "base256_text_fp32.onnx"},
+	// q4: ours only (no q4 ONNX exists); the peer runs the int8 ONNX in the
+	// same page as a yardstick, so the line's q4/q8 compares our two
+	// schemes each against the same peer run (see q4Figures).
+	{Name: "vision-q4", Tower: "vision", Scheme: "q4", manifest: "base256_vision_int8.onnx"},
+	{Name: "text-q4", Tower: "text", Scheme: "q4", manifest: "base256_text_int8.onnx"},
 }
 
 // benchResult is one JSON line from run.mjs.
@@ -123,7 +130,7 @@ type benchResult struct {
 func runBench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	threads := fs.String("threads", "1", "comma-separated thread counts, each in a fresh page: numbers or \"max\" (navigator.hardwareConcurrency)")
-	cases := fs.String("cases", "vision-q8,vision-f32,text-q8,text-f32", "comma-separated cases")
+	cases := fs.String("cases", "vision-q8,vision-f32,text-q8,text-f32,vision-q4,text-q4", "comma-separated cases (a q4 case's q4/q8 needs its q8 case in the list)")
 	runs := fs.Int("runs", 9, "timed runs per side (median reported)")
 	warmup := fs.Int("warmup", 2, "untimed runs per side first")
 	tiny := fs.Bool("tiny", false, "smoke test: run testdata/tinyonnx with onnxruntime-web and check its logits against onnx_meta.json (tolerance 1e-3)")
@@ -253,6 +260,7 @@ func runBenchDriver(root, origin string, cfg benchConfig, p cpuProfile, threads,
 		return nil, fmt.Errorf("starting node build/bench/run.mjs: %w", err)
 	}
 	var failures []string
+	seen := map[string]benchResult{} // "case/threads" → result, for q4Figures
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
@@ -273,7 +281,12 @@ func runBenchDriver(root, origin string, cfg benchConfig, p cpuProfile, threads,
 				}
 			} else {
 				r.profile = p.name
-				fmt.Println(formatResult(r, verbose))
+				seen[fmt.Sprintf("%s/%d", r.Case, r.Threads)] = r
+				line := formatResult(r, verbose)
+				if q8, ok := seen[fmt.Sprintf("%s/%d", strings.Replace(r.Case, "-q4", "-q8", 1), r.Threads)]; ok && strings.HasSuffix(r.Case, "-q4") {
+					line += q4Figures(r, q8)
+				}
+				fmt.Println(line)
 			}
 		case "foreign":
 			failures = append(failures, "request to another origin: "+r.URL)
@@ -319,6 +332,20 @@ func formatResult(r benchResult, verbose bool) string {
 		s += fmt.Sprintf(" ours_runs=%v peer_runs=%v", r.OursRuns, r.PeerRuns)
 	}
 	return s
+}
+
+// q4Figures compares a q4 line with its q8 one (same tower, threads and
+// profile): q4/q8_ms is our q4 median over our q8 median (two pages, so
+// load on the machine between them shows), q4/q8 the same with each side
+// first divided by the peer's median in its own page (the int8 ONNX both
+// times: a yardstick that sees the same load), and q4_speed its inverse,
+// q4's speed as a fraction of q8's.
+func q4Figures(q4, q8 benchResult) string {
+	if q4.OursMs == nil || q8.OursMs == nil || q4.PeerMs == nil || q8.PeerMs == nil || *q4.PeerMs <= 0 || *q8.PeerMs <= 0 || *q8.OursMs <= 0 {
+		return " q4/q8=n/a"
+	}
+	norm := (*q4.OursMs / *q4.PeerMs) / (*q8.OursMs / *q8.PeerMs)
+	return fmt.Sprintf(" q4/q8_ms=%.3f q4/q8=%.3f q4_speed=%.2f", *q4.OursMs / *q8.OursMs, norm, 1/norm)
 }
 
 // checkTiny compares onnxruntime-web's logits with onnxruntime's (onnx_meta.json).
@@ -410,7 +437,7 @@ func selectFullCases(list string, srv *benchServer, root string) ([]benchCase, e
 			}
 		}
 		if c == nil {
-			return nil, fmt.Errorf("-cases: unknown case %q (known: vision-q8, vision-f32, text-q8, text-f32)", name)
+			return nil, fmt.Errorf("-cases: unknown case %q (known: vision-q8, vision-f32, text-q8, text-f32, vision-q4, text-q4)", name)
 		}
 		manifest := refdata.Path("full/onnx/" + c.manifest + ".manifest.json")
 		m, _, err := readManifest(manifest)

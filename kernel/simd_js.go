@@ -33,6 +33,10 @@ func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.
 //go:noescape
 func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer)
 
+//go:wasmimport simd widen_q4
+//go:noescape
+func simdWidenQ4(q unsafe.Pointer, cnt int32, out unsafe.Pointer)
+
 //go:wasmimport simd quantize_blocks_q4
 //go:noescape
 func simdQuantizeBlocksQ4(a unsafe.Pointer, m, nb int32, q, sa unsafe.Pointer)
@@ -388,19 +392,17 @@ func simdAttention(gemm gemmFn, dst []float32, dstStride int, q []float32, qStri
 }
 
 // simdMatMulQ4 quantizes the activations per block of 32 as the reference
-// does (quantize_blocks_q4; pure Go when K is not a whole number of
-// blocks) and stores each block's even elements, then its odd ones: the
-// order of a PackedQ4 block's low and high nibbles, which the kernel
-// unpacks into two int8 vectors. The kernel's own scratch (per block, four
-// outputs' f32 scales and unpacked weights: q4TmpBytes per block, once per
-// kernel thread that may take a share of the rows) follows the activations
-// in s.Q. The kernel does four outputs at a time; a weight with N not a
-// multiple of 4 (none in SigLIP) runs pure Go.
+// does (simdQuantizeQ4) and widens them to int16 in k order (widen_q4, the
+// pairs i32x4.dot_i16x8_s multiplies) after the int8 ones in s.Q, which Go
+// never reads as int16; the kernel's own scratch (q4TmpBytes per block and
+// q4TileBytes, once per kernel thread that may take a share of the rows)
+// follows. Tiles of q4pRows rows × q4pOutputs outputs; a weight with N not a
+// multiple of q4pOutputs (none in SigLIP) runs pure Go.
 func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
 	}
-	if w.N%4 != 0 {
+	if w.N%q4pOutputs != 0 {
 		matMulQ4Go(dst, a, m, w, bias, s)
 		return
 	}
@@ -414,15 +416,16 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 	}
 	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
 	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
-	kp := w.Blocks * Q4Block
-	tmp := w.Blocks * q4TmpBytes
-	s.grow(m*kp+kthreads*tmp, m*w.Blocks)
-	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
+	kp, nb := w.Blocks*Q4Block, w.Blocks
+	tmp := nb*q4TmpBytes + q4TileBytes
+	s.grow(3*m*kp+kthreads*tmp, m*nb)
+	q, q16, sa := s.Q[:m*kp], s.Q[m*kp:3*m*kp], s.Scale[:m*nb]
 	simdQuantizeQ4(q, sa, a, m, w)
-	scratch := s.Q[m*kp:]
-	splitRowsIndexed(m, 1, m*w.N*kp, 2, func(part, lo, hi int) {
-		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*w.Blocks:]), int32(hi-lo),
-			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Blocks),
+	simdWidenQ4(simdPtr(q), int32(m*nb), simdPtr(q16))
+	scratch := s.Q[3*m*kp:]
+	splitRowsIndexed(m, q4pRows, m*w.N*kp, 2*q4pRows, func(part, lo, hi int) {
+		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q16[2*lo*kp:]), simdPtr(sa[lo*nb:]), int32(hi-lo),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(nb),
 			simdPtr(scratch[part*tmp:]))
 	})
 }
@@ -455,14 +458,14 @@ func simdQuantizeQ4(q []int8, sa []float32, a []float32, m int, w *PackedQ4) {
 // form, where dot_i7_exact): the activations as simdMatMulQ4 quantizes
 // them, their block sums ×8 (sum_blocks_q4, the offset of the nibbles'
 // +8) after them in s.Scale's memory as int32 (Go never reads them as
-// float32), and per kernel thread q4xTmpBytes per block + 128 of scratch
-// after the activations in s.Q. Tiles of 4 rows × 8 outputs; N not a
-// multiple of 8 runs matmul_q4.
+// float32), and per kernel thread q4xTmpBytes per block + q4xTileBytes of
+// scratch after the activations in s.Q. Tiles of q4xRows rows × q4xOutputs
+// outputs; N not a multiple of q4xOutputs runs matmul_q4.
 func simdMatMulQ4x4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
 	}
-	if w.N%8 != 0 {
+	if w.N%q4xOutputs != 0 {
 		simdMatMulQ4(dst, a, m, w, bias, s)
 		return
 	}
@@ -477,13 +480,13 @@ func simdMatMulQ4x4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scr
 	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
 	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
 	kp, nb := w.Blocks*Q4Block, w.Blocks
-	tmp := nb*q4xTmpBytes + 128
+	tmp := nb*q4xTmpBytes + q4xTileBytes
 	s.grow(m*kp+kthreads*tmp, 2*m*nb)
 	q, sa, corr := s.Q[:m*kp], s.Scale[:m*nb], s.Scale[m*nb:2*m*nb]
 	simdQuantizeQ4(q, sa, a, m, w)
 	simdSumBlocksQ4(simdPtr(q), int32(m*nb), simdPtr(corr))
 	scratch := s.Q[m*kp:]
-	splitRowsIndexed(m, 4, m*w.N*kp, 8, func(part, lo, hi int) {
+	splitRowsIndexed(m, q4xRows, m*w.N*kp, 2*q4xRows, func(part, lo, hi int) {
 		simdMatMulQ4x4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*nb:]), simdPtr(corr[lo*nb:]), int32(hi-lo),
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(nb),
 			simdPtr(scratch[part*tmp:]))

@@ -64,14 +64,25 @@ var kminWork = defaultMinSplitWork
 // boundaries.
 const simdTile = 5
 
-// q4TmpBytes: matmul_q4's scratch per block (four outputs' f32 scales and
-// 4×32 unpacked weights widened to int16).
-const q4TmpBytes = 272
+// matmul_q4's tile: q4pRows rows × q4pOutputs outputs; its scratch per
+// block (the outputs' f32 scales and 16 int16 pairs each, laid out for
+// i32x4.dot_i16x8_s), and per call q4TileBytes for a tile's sums.
+const (
+	q4pRows     = 4
+	q4pOutputs  = 8
+	q4TmpBytes  = 68 * q4pOutputs
+	q4TileBytes = 4 * q4pRows * q4pOutputs
+)
 
-// q4xTmpBytes: matmul_q4x4's scratch per block (eight outputs' f32 scales
-// and 8×32 nibbles laid out for the relaxed dot); 128 bytes more per call
-// hold a tile's sums.
-const q4xTmpBytes = 288
+// matmul_q4x4's tile: q4xRows rows × q4xOutputs outputs; its scratch per
+// block (the outputs' f32 scales and 32 nibbles each, laid out for the
+// relaxed dot), and per call q4xTileBytes for a tile's sums.
+const (
+	q4xRows      = 4
+	q4xOutputs   = 8
+	q4xTmpBytes  = 36 * q4xOutputs
+	q4xTileBytes = 4 * q4xRows * q4xOutputs
+)
 
 // simdBlockBytes bounds the activations one matmul call sweeps for every
 // weight panel: the kernels walk panels outside and 5-row tiles inside, so

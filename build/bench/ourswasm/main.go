@@ -22,8 +22,11 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/x448/float16"
+
 	"github.com/siglip-wasm/siglip-wasm/kernel"
 	"github.com/siglip-wasm/siglip-wasm/model"
+	"github.com/siglip-wasm/siglip-wasm/modelfile"
 )
 
 type bench struct {
@@ -84,9 +87,11 @@ func setup(args []js.Value) (any, error) {
 	switch scheme {
 	case "q8":
 		src = model.Quantized(src)
+	case "q4":
+		src = quantizedQ4{src}
 	case "f32":
 	default:
-		return nil, fmt.Errorf("unknown scheme %q (q8, f32)", scheme)
+		return nil, fmt.Errorf("unknown scheme %q (q8, q4, f32)", scheme)
 	}
 	t0 := time.Now()
 	b = bench{tower: tower}
@@ -140,7 +145,7 @@ func setup(args []js.Value) (any, error) {
 	runtime.ReadMemStats(&ms)
 	return map[string]any{
 		"load_ms": ms1(load), "warmup_ms": ms1(warm), "heap_mb": float64(ms.HeapAlloc) / (1 << 20), "sys_mb": float64(ms.Sys) / (1 << 20),
-		"simd": kernel.SIMD(), "q8_form": kernel.KernelForms()["MatMulQ8"], "f32_form": kernel.KernelForms()["MatMulF32"],
+		"simd": kernel.SIMD(), "q8_form": kernel.KernelForms()["MatMulQ8"], "q4_form": kernel.KernelForms()["MatMulQ4"], "f32_form": kernel.KernelForms()["MatMulF32"],
 	}, nil
 }
 
@@ -238,4 +243,46 @@ func closeModel([]js.Value) (any, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	return nil, nil
+}
+
+// quantizedQ4 makes every Linear a 4-bit one, except those a q4 file keeps
+// at q8 (modelfile.Q4KeepsQ8): the layers of a q4 model file, so the q4
+// cases time the products a q4 file runs. Each block is rounded to
+// nearest on the scale max|w|/7 (f16): the converter's searched scales
+// (modelfile.RoundQ4) would take minutes per tower on one wasm thread and
+// give the same products the same work.
+type quantizedQ4 struct{ model.WeightSource }
+
+func (q quantizedQ4) Linear(name string, shape ...int) (model.Linear, error) {
+	if modelfile.Q4KeepsQ8(name) {
+		return model.Quantized(q.WeightSource).Linear(name, shape...)
+	}
+	w, err := q.WeightSource.Float(name, shape...)
+	if err != nil {
+		return nil, err
+	}
+	n, k := shape[0], len(w)/shape[0]
+	nb := (k + kernel.Q4Block - 1) / kernel.Q4Block
+	qs := make([]int8, n*k)
+	scales := make([]uint16, n*nb)
+	for r := 0; r < n; r++ {
+		for b := 0; b < nb; b++ {
+			blk := w[r*k+b*kernel.Q4Block : r*k+min((b+1)*kernel.Q4Block, k)]
+			var amax float32
+			for _, v := range blk {
+				amax = max(amax, float32(math.Abs(float64(v))))
+			}
+			h := float16.Fromfloat32(amax / 7).Bits()
+			d := float64(kernel.HalfBitsToFloat32(h))
+			scales[r*nb+b] = h
+			for i, v := range blk {
+				qs[r*k+b*kernel.Q4Block+i] = modelfile.Q4Round(float64(v), d)
+			}
+		}
+	}
+	p, err := kernel.NewPackedQ4(modelfile.PackQ4(qs, n, k), scales, n, k)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Q4Linear{W: p}, nil
 }
