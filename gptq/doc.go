@@ -40,13 +40,17 @@
 // preprocessor_config, e.g. SigLIP 2's bilinear resize, and text pipeline).
 // Results are deterministic: same weights and inputs, same bytes.
 //
-// Cost: with the native kernels (package kernel's assembly forms) and the
-// float64 loops here in assembly (linalg_amd64.s), base-256 calibrated in
-// 343 s of CPU time (TestCalibrateSpeed, SIGLIP_GPTQ_SPEED=full, measured
-// on a heavily shared 2-core machine before the four-column factorisation,
-// which halves its largest part): about 3 minutes on two idle cores, from
-// more than 9 before. Per 3072-wide input the Cholesky factorisation and
-// the N·K²/2 column updates dominate, then the K×K Gram matrix (on the f32
-// matmul kernel) and the forward passes; memory is the float model plus
-// one K×K float64 matrix.
+// Cost: every part runs on all cores, and every speed-up kept the bytes
+// (each is tested bit for bit against the form it replaced): the column
+// sweep carries errors in batches of 128 columns (rows.go), the
+// factorisation sums come from 32-column panels on AVX-512 (linalg.go),
+// the Gram matrix's loops and the 4-bit product's activation quantization
+// are split too. TestCalibrateSpeed (SIGLIP_GPTQ_SPEED=full or large)
+// prints wall and CPU time per phase and a digest of the blocks. On formula
+// weights, 2 cores (Xeon Sapphire Rapids, shared): base-256 from 177 s of
+// CPU time (1m45 wall, idle) to 125 s, the same blocks; large-256 496 s of
+// CPU time (before the last two steps), of which the forward passes are a
+// third, then the sweep, the factorisation, the error statistics and the
+// Gram matrices: about 4½ minutes on two idle cores. Memory is the
+// float model plus one K×K float64 matrix (large-256: 5.1 GB peak).
 package gptq
