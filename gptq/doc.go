@@ -35,6 +35,9 @@
 // The built-in calibration set (DefaultInputs: 16 drawn pictures, 48
 // label-like texts) needs no files; real photographs of a model's domain
 // (Inputs.AddImage, the CLI's --calib-images) serve a photo model better.
+// Images and texts are turned into the model's inputs as the file being
+// written will have the engine do it (DefaultInputsStored: its stored
+// preprocessor_config, e.g. SigLIP 2's bilinear resize, and text pipeline).
 // Results are deterministic: same weights and inputs, same bytes.
 //
 // Cost: with the native kernels (package kernel's assembly forms) and the

@@ -15,33 +15,54 @@ import (
 type Inputs struct {
 	Pixels  []float32 // NImages × channels × image_size × image_size, normalised
 	NImages int
-	IDs     []int32 // NTexts × max_position_embeddings, padded as SigLIP pads
+	IDs     []int32 // NTexts × the tokenizer's sequence length, padded as the model's pipeline pads
 	NTexts  int
 
 	cfg model.Config
 	tok *tokenizer.Tokenizer
+	pre *imageproc.Preprocessor
+}
+
+// Stored is how a model file turns its inputs into the model's: the
+// preprocessor_config.json it stores (modelfile.MetaPreprocessor; SigLIP 2
+// resizes bilinear) and its text pipeline (modelfile.MetaText: lowercasing,
+// length, pad token). Empty fields mean SigLIP's defaults. Calibration
+// must see the inputs the engine will, so the converter passes what it
+// writes into the file.
+type Stored struct {
+	Preprocessor []byte
+	Text         string
 }
 
 // NewInputs returns an empty calibration set for the model described by
 // cfgJSON (Hugging Face config.json) whose tokenizer model
-// (spiece.model or tokenizer.json bytes) is tokenizerModel.
+// (spiece.model or tokenizer.json bytes) is tokenizerModel, with SigLIP's
+// default preprocessing (NewInputsStored for a model's own).
 func NewInputs(cfgJSON, tokenizerModel []byte) (*Inputs, error) {
+	return NewInputsStored(cfgJSON, tokenizerModel, Stored{})
+}
+
+// NewInputsStored is NewInputs with the model's stored preprocessing.
+func NewInputsStored(cfgJSON, tokenizerModel []byte, st Stored) (*Inputs, error) {
 	cfg, err := model.ParseConfigJSON(cfgJSON)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := tokenizer.Load(tokenizerModel)
+	tok, err := tokenizer.LoadWithText(tokenizerModel, st.Text)
 	if err != nil {
 		return nil, err
 	}
-	return &Inputs{cfg: cfg, tok: tok}, nil
+	proc, err := imageproc.ParsePreprocessorConfig(st.Preprocessor, cfg.VisionConfig.ImageSize)
+	if err != nil {
+		return nil, fmt.Errorf("gptq: %v", err)
+	}
+	return &Inputs{cfg: cfg, tok: tok, pre: imageproc.NewPreprocessor(proc)}, nil
 }
 
-// AddImage appends one encoded image (PNG, JPEG, GIF, WebP, BMP),
-// preprocessed as the model expects.
-func (in *Inputs) AddImage(data []byte) error {
-	px, err := imageproc.DecodePreprocess(data, in.cfg.VisionConfig.ImageSize)
-	if err != nil {
+// addRGB appends one image, preprocessed as the model expects.
+func (in *Inputs) addRGB(rgb *imageproc.RGB) error {
+	px := make([]float32, 3*in.pre.Size*in.pre.Size)
+	if err := in.pre.Into(px, rgb); err != nil {
 		return err
 	}
 	in.Pixels = append(in.Pixels, px...)
@@ -49,16 +70,27 @@ func (in *Inputs) AddImage(data []byte) error {
 	return nil
 }
 
-// AddTexts appends texts tokenized as SigLIP's processor does.
+// AddImage appends one encoded image (PNG, JPEG, GIF, WebP, BMP),
+// preprocessed as the model expects.
+func (in *Inputs) AddImage(data []byte) error {
+	img, err := imageproc.Decode(data)
+	if err != nil {
+		return err
+	}
+	return in.addRGB(imageproc.ToRGB(img))
+}
+
+// AddTexts appends texts tokenized as the model's text pipeline does.
 func (in *Inputs) AddTexts(texts ...string) error {
 	cfg := in.cfg
-	ids, err := in.tok.EncodeBatch(texts, cfg.TextConfig.MaxPositionEmbeddings)
+	seq := in.tok.SeqLen(cfg.TextConfig.MaxPositionEmbeddings)
+	ids, err := in.tok.EncodeBatch(texts, seq)
 	if err != nil {
 		return err
 	}
 	for i, id := range ids {
 		if int(id) >= cfg.TextConfig.VocabSize {
-			return fmt.Errorf("gptq: calibration text %q has token id %d, outside the model's vocabulary of %d", texts[i/cfg.TextConfig.MaxPositionEmbeddings], id, cfg.TextConfig.VocabSize)
+			return fmt.Errorf("gptq: calibration text %q has token id %d, outside the model's vocabulary of %d", texts[i/seq], id, cfg.TextConfig.VocabSize)
 		}
 	}
 	in.IDs = append(in.IDs, ids...)
@@ -75,18 +107,22 @@ const DefaultImages = 16
 // can run it; a model for photographs is better served by adding
 // photographs of its own domain (AddImage; the CLI's --calib-images).
 func DefaultInputs(cfgJSON, tokenizerModel []byte) (*Inputs, error) {
-	in, err := NewInputs(cfgJSON, tokenizerModel)
+	return DefaultInputsStored(cfgJSON, tokenizerModel, Stored{})
+}
+
+// DefaultInputsStored is DefaultInputs with the model's stored
+// preprocessing (the pictures resized and normalised, the texts tokenized,
+// as the engine will for that model file).
+func DefaultInputsStored(cfgJSON, tokenizerModel []byte, st Stored) (*Inputs, error) {
+	in, err := NewInputsStored(cfgJSON, tokenizerModel, st)
 	if err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(0x5167, 0x9e37))
 	for _, s := range shapes.Render(rng, DefaultImages, 128, true) {
-		px, err := shapes.PixelValues(s, in.cfg.VisionConfig.ImageSize)
-		if err != nil {
+		if err := in.addRGB(&imageproc.RGB{W: s.W, H: s.H, Pix: s.Pix}); err != nil {
 			return nil, err
 		}
-		in.Pixels = append(in.Pixels, px...)
-		in.NImages++
 	}
 	return in, in.AddTexts(DefaultTexts...)
 }

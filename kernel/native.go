@@ -492,13 +492,34 @@ func (l *nativeKernels) matMulQ4(dst, a []float32, m int, w *PackedQ4, bias []fl
 	kp := nb * Q4Block
 	groups := (m + G - 1) / G
 	s.grow(m*kp, m*nb)
-	for r := 0; r < m; r++ {
-		q4QuantizeBlocks(s.Q[r*kp:(r+1)*kp], s.Scale[r*nb:(r+1)*nb], a[r*w.K:(r+1)*w.K], nb)
-	}
 	at := growInt8(&s.q4at, groups*G*kp)
 	sa := growF32(&s.q4sa, groups*nb*G)
 	corr := growI32(&s.q4corr, groups*nb*G)
-	for g := 0; g < groups; g++ {
+	// The activations' quantization and layout, per group of rows, on the
+	// pool too: on the caller alone it was the serial part of a long
+	// MatMulQ4 (m in the thousands: GPTQ's calibration passes).
+	parallel(task{op: opQ4PrepNative, nk: l, a: a, m: m, w4: w, s: s, qa: at, b: sa, c32: corr}, groups, max(1, 16384/(G*kp+1)))
+	parallel(task{op: opMatQ4Native, nk: l, dst: dst, m: m, w4: w, bias: bias, qa: at, b: sa, c32: corr}, w.N, max(1, 8192/(m*kp+1)))
+}
+
+// q4Prep quantizes activation rows of groups [g0, g1) per block (as
+// q4QuantizeBlocks, with the level's QuantizeRow: bit for bit the same)
+// into s.Q and s.Scale and lays them out for l.q4 in at, sa and corr.
+func (l *nativeKernels) q4Prep(a []float32, m int, w *PackedQ4, s *Scratch, at []int8, sa []float32, corr []int32, g0, g1 int) {
+	G, nb := l.q4G, w.Blocks
+	kp := nb * Q4Block
+	for r := g0 * G; r < min(g1*G, m); r++ {
+		row := a[r*w.K : (r+1)*w.K]
+		for b := 0; b < nb; b++ {
+			lo, hi := b*Q4Block, (b+1)*Q4Block
+			if hi > len(row) {
+				q4QuantizeBlocks(s.Q[r*kp+lo:r*kp+hi], s.Scale[r*nb+b:r*nb+b+1], row[lo:], 1)
+				continue
+			}
+			s.Scale[r*nb+b] = l.quantize(s.Q[r*kp+lo:r*kp+hi], row[lo:hi])
+		}
+	}
+	for g := g0; g < g1; g++ {
 		for i := 0; i < G; i++ {
 			r := g*G + i
 			for b := 0; b < nb; b++ {
@@ -526,7 +547,6 @@ func (l *nativeKernels) matMulQ4(dst, a []float32, m int, w *PackedQ4, bias []fl
 			}
 		}
 	}
-	parallel(task{op: opMatQ4Native, nk: l, dst: dst, m: m, w4: w, bias: bias, qa: at, b: sa, c32: corr}, w.N, max(1, 8192/(m*kp+1)))
 }
 
 // q4Rows computes outputs [n0, n1) of a native MatMulQ4 (see matMulQ4).

@@ -28,6 +28,7 @@ const (
 	opSoftmaxNative
 	opMatQ4Native
 	opMatQ4
+	opQ4PrepNative
 )
 
 // task is one unit range [lo, hi) of one kernel call.
@@ -126,6 +127,8 @@ func (t *task) run() {
 		t.nk.geluTanh(t.dst[t.lo:t.hi])
 	case opMatQ4Native:
 		t.nk.q4Rows(t.dst, t.m, t.w4, t.bias, t.qa, t.b, t.c32, t.lo, t.hi)
+	case opQ4PrepNative:
+		t.nk.q4Prep(t.a, t.m, t.w4, t.s, t.qa, t.b, t.c32, t.lo, t.hi)
 	case opSoftmaxNative:
 		for r := t.lo; r < t.hi; r++ {
 			t.nk.softmaxRow(t.dst[r*t.n : (r+1)*t.n])

@@ -21,22 +21,54 @@ type EncoderLayer struct {
 }
 
 // EncoderBuffers is the working memory of an encoder over at most
-// Tokens tokens (batch × sequence). One per plan per tower.
+// Tokens tokens (batch × sequence). A plan's two towers share one (they
+// never run at once), sized for the larger of each buffer.
+//
+// Q, K, V, Att and MLP are views of one region: a layer is done with its
+// attention's buffers (consumed by out_proj into H) before fc1 writes MLP,
+// so the two never hold live values at once, and the region is
+// max(4·tokens·hidden, tokens·intermediate) floats instead of their sum
+// (large-256's plan: 54 → 19 MB of the tab's memory, issue 13). The vision
+// tower also puts its patches (before the layers) and its pooling head's
+// in-projection (after them) there.
 type EncoderBuffers struct {
 	H, Q, K, V, Att []float32 // [tokens][hidden]
 	MLP             []float32 // [tokens][intermediate]
 	Scores          []float32 // [heads][seq][seq]
 	Scratch         kernel.Scratch
+	region          []float32 // backs Q, K, V, Att and MLP (and regionUse's views)
+}
+
+// encoderSize is one tower's demand on shared EncoderBuffers; region is
+// what else the tower keeps in the region between its layers' uses.
+type encoderSize struct {
+	tokens, seq, hidden, heads, inter, region int
 }
 
 // NewEncoderBuffers allocates buffers for up to tokens tokens in
 // sequences of at most seq.
 func NewEncoderBuffers(tokens, seq, hidden, heads, inter int) *EncoderBuffers {
-	n := tokens * hidden
-	return &EncoderBuffers{H: make([]float32, n), Q: make([]float32, n), K: make([]float32, n),
-		V: make([]float32, n), Att: make([]float32, n), MLP: make([]float32, tokens*inter),
-		Scores: make([]float32, heads*seq*seq)}
+	return newEncoderBuffers(encoderSize{tokens: tokens, seq: seq, hidden: hidden, heads: heads, inter: inter})
 }
+
+// newEncoderBuffers allocates buffers large enough for each of sizes.
+func newEncoderBuffers(sizes ...encoderSize) *EncoderBuffers {
+	var n, mlp, scores, region int
+	for _, z := range sizes {
+		n = max(n, z.tokens*z.hidden)
+		mlp = max(mlp, z.tokens*z.inter)
+		scores = max(scores, z.heads*z.seq*z.seq)
+		region = max(region, z.region)
+	}
+	r := make([]float32, max(4*n, mlp, region))
+	return &EncoderBuffers{H: make([]float32, n),
+		Q: r[:n:n], K: r[n : 2*n : 2*n], V: r[2*n : 3*n : 3*n], Att: r[3*n : 4*n : 4*n], MLP: r[:mlp:mlp],
+		Scores: make([]float32, scores), region: r}
+}
+
+// regionUse returns the first n floats of the region, for a tower stage
+// that runs while no layer does (encoderSize.region reserved them).
+func (b *EncoderBuffers) regionUse(n int) []float32 { return b.region[:n:n] }
 
 func loadEncoderLayer(src WeightSource, prefix string, hidden, heads, inter int, eps float64, act func([]float32)) (*EncoderLayer, error) {
 	l := &EncoderLayer{Hidden: hidden, Heads: heads, Intermediate: inter, Eps: float32(eps), act: act}

@@ -28,12 +28,22 @@ func (m *Model) NewPlan(maxImages, maxTexts int) (*Plan, error) {
 	}
 	p := &Plan{M: m, MaxImages: maxImages, MaxTexts: maxTexts}
 	d := m.Config.EmbedDim()
+	// One set of encoder buffers for both towers: a plan runs one call at
+	// a time, and each tower's results live outside them.
+	var sizes []encoderSize
 	if maxImages > 0 {
-		p.vb = newVisionBuffers(m.Config.VisionConfig, maxImages)
+		sizes = append(sizes, visionEncoderSize(m.Config.VisionConfig, maxImages))
+	}
+	if maxTexts > 0 {
+		sizes = append(sizes, textEncoderSize(m.Config.TextConfig, maxTexts))
+	}
+	enc := newEncoderBuffers(sizes...)
+	if maxImages > 0 {
+		p.vb = newVisionBuffers(m.Config.VisionConfig, maxImages, enc)
 		p.imgEmb = make([]float32, maxImages*d)
 	}
 	if maxTexts > 0 {
-		p.tb = newTextBuffers(m.Config.TextConfig, maxTexts)
+		p.tb = newTextBuffers(m.Config.TextConfig, maxTexts, enc)
 		p.txtEmb = make([]float32, maxTexts*d)
 	}
 	return p, nil

@@ -68,7 +68,7 @@ func TestPatchEmbedIsConvolution(t *testing.T) {
 	v := m.Config.VisionConfig
 	h, c, ps, size := v.HiddenSize, v.NumChannels, v.PatchSize, v.ImageSize
 	S, gr := v.NumPatches(), size/ps
-	b := newVisionBuffers(v, 2)
+	b := newVisionBuffers(v, 2, newEncoderBuffers(visionEncoderSize(v, 2)))
 	m.Vision.PatchEmbed(b.x, g.pixels, 2, b.patches, &b.enc.Scratch)
 	w := FormulaTensor("vision_model.embeddings.patch_embedding.weight", h, c, ps, ps)
 	bias := FormulaTensor("vision_model.embeddings.patch_embedding.bias", h)
@@ -106,7 +106,7 @@ func TestPoolingHeadAlone(t *testing.T) {
 	h, heads, S, inter := v.HiddenSize, v.NumAttentionHeads, v.NumPatches(), v.IntermediateSize
 	hd := h / heads
 	x := FormulaTensor("some input", S, h) // any deterministic hidden state
-	b := newVisionBuffers(v, 1)
+	b := newVisionBuffers(v, 1, newEncoderBuffers(visionEncoderSize(v, 1)))
 	pooled := make([]float32, h)
 	m.Vision.Head.Pool(pooled, x, 1, S, b)
 
@@ -188,5 +188,52 @@ func TestPoolingHeadAlone(t *testing.T) {
 	}
 	if worst > 1e-5 {
 		t.Fatalf("pooling head differs from the float64 algebra by %g", worst)
+	}
+}
+
+// A plan's towers share their encoder buffers (and the attention buffers
+// share a region with the MLP's): interleaved calls on one plan give the
+// same bits as each tower on a plan of its own, and a tower's results
+// survive the other tower's call.
+func TestPlanSharedBuffersSameBits(t *testing.T) {
+	m := loadTiny(t)
+	g := loadGolden(t, "tiny")
+	both, err := m.NewPlan(g.nImg, g.nTxt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pi, _ := m.NewPlan(g.nImg, 0)
+	pt, _ := m.NewPlan(0, g.nTxt)
+	wantImg, _ := pi.Images(g.pixels, g.nImg)
+	wantTxt, _ := pt.Texts(g.ids, g.nTxt)
+	wantHidden := append([]float32(nil), pi.VisionLastHidden(0)...)
+	same := func(what string, got, want []float32) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%s differs at %d: %v, want %v", what, i, got[i], want[i])
+			}
+		}
+	}
+	for round := 0; round < 2; round++ {
+		txt, err := both.Texts(g.ids, g.nTxt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("texts", txt, wantTxt)
+		img, err := both.Images(g.pixels, g.nImg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("images", img, wantImg)
+		same("texts after images", txt, wantTxt)
+		if _, err := both.Texts(g.ids[:len(g.ids)/g.nTxt], 1); err != nil {
+			t.Fatal(err)
+		}
+		same("images after texts", img, wantImg)
+		same("last_hidden_state after texts", both.VisionLastHidden(0), wantHidden)
 	}
 }

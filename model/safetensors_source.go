@@ -67,3 +67,48 @@ func (s stSource) Embedding(name string, vocab, hidden int) (Embedding, error) {
 	}
 	return &FloatEmbedding{Table: w, Width: hidden}, nil
 }
+
+// TensorFunc serves float tensors by name: shape and row-major values, or
+// an error naming the tensor (a modelfile.Source's Tensor method).
+type TensorFunc func(name string) (shape []int, data []float32, err error)
+
+// FromTensors is a WeightSource over f, for weights not held in one
+// safetensors file (the CLI's sharded snapshots, served as one Source).
+// Linears are packed into float32 panels (a copy); floats and embeddings
+// are f's slices, which must outlive the model.
+func FromTensors(f TensorFunc) WeightSource { return tfSource{f} }
+
+type tfSource struct{ f TensorFunc }
+
+func (s tfSource) tensor(name string, shape []int) ([]float32, error) {
+	got, v, err := s.f(name)
+	if err != nil {
+		return nil, fmt.Errorf("model: %v", err)
+	}
+	if !sameShape(got, shape) {
+		return nil, fmt.Errorf("model: tensor %q has shape %v, want %v", name, got, shape)
+	}
+	return v, nil
+}
+
+func (s tfSource) Float(name string, shape ...int) ([]float32, error) { return s.tensor(name, shape) }
+
+func (s tfSource) Linear(name string, shape ...int) (Linear, error) {
+	out, in, err := linearDims(name, shape)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.tensor(name, shape)
+	if err != nil {
+		return nil, err
+	}
+	return NewF32Linear(w, out, in)
+}
+
+func (s tfSource) Embedding(name string, vocab, hidden int) (Embedding, error) {
+	w, err := s.tensor(name, []int{vocab, hidden})
+	if err != nil {
+		return nil, err
+	}
+	return &FloatEmbedding{Table: w, Width: hidden}, nil
+}

@@ -69,10 +69,18 @@ type textBuffers struct {
 	pooled []float32 // [n][projection]
 }
 
-func newTextBuffers(c TextConfig, maxTexts int) *textBuffers {
+// textEncoderSize is the text tower's demand on a plan's encoder buffers
+// for maxTexts texts.
+func textEncoderSize(c TextConfig, maxTexts int) encoderSize {
+	S := c.MaxPositionEmbeddings
+	return encoderSize{tokens: maxTexts * S, seq: S, hidden: c.HiddenSize, heads: c.NumAttentionHeads, inter: c.IntermediateSize}
+}
+
+// newTextBuffers allocates the tower's buffers around enc (made with
+// textEncoderSize among its sizes).
+func newTextBuffers(c TextConfig, maxTexts int, enc *EncoderBuffers) *textBuffers {
 	S, h := c.MaxPositionEmbeddings, c.HiddenSize
-	return &textBuffers{x: make([]float32, maxTexts*S*h),
-		enc:  NewEncoderBuffers(maxTexts*S, S, h, c.NumAttentionHeads, c.IntermediateSize),
+	return &textBuffers{x: make([]float32, maxTexts*S*h), enc: enc,
 		last: make([]float32, maxTexts*h), pooled: make([]float32, maxTexts*c.ProjectionSize)}
 }
 

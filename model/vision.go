@@ -103,24 +103,35 @@ func loadVision(src WeightSource, v VisionConfig) (*VisionTower, error) {
 
 // visionBuffers is a plan's working memory for the vision tower.
 type visionBuffers struct {
-	patches []float32 // [n·S][C·p·p]
+	patches []float32 // [n·S][C·p·p], in enc's region (used before the layers)
 	x       []float32 // [n·S][hidden] residual stream, then last_hidden_state
 	enc     *EncoderBuffers
-	kv      []float32 // [n·S][3·hidden] head in-projection
+	kv      []float32 // [n·S][3·hidden] head in-projection, in enc's region (after the layers)
 	att     []float32 // [n][hidden]
 	pooled  []float32 // [n][hidden] pooler_output
 	h       []float32 // [n][hidden]
 	mlp     []float32 // [n][intermediate]
 }
 
-func newVisionBuffers(v VisionConfig, maxImages int) *visionBuffers {
+// visionEncoderSize is the vision tower's demand on a plan's encoder
+// buffers for maxImages images.
+func visionEncoderSize(v VisionConfig, maxImages int) encoderSize {
+	s, h := v.NumPatches(), v.HiddenSize
+	t := maxImages * s
+	return encoderSize{tokens: t, seq: s, hidden: h, heads: v.NumAttentionHeads, inter: v.IntermediateSize,
+		region: max(t*v.NumChannels*v.PatchSize*v.PatchSize, t*3*h)}
+}
+
+// newVisionBuffers allocates the tower's buffers around enc (made with
+// visionEncoderSize among its sizes).
+func newVisionBuffers(v VisionConfig, maxImages int, enc *EncoderBuffers) *visionBuffers {
 	s, h, in := v.NumPatches(), v.HiddenSize, v.IntermediateSize
 	t := maxImages * s
 	return &visionBuffers{
-		patches: make([]float32, t*v.NumChannels*v.PatchSize*v.PatchSize),
+		patches: enc.regionUse(t * v.NumChannels * v.PatchSize * v.PatchSize),
 		x:       make([]float32, t*h),
-		enc:     NewEncoderBuffers(t, s, h, v.NumAttentionHeads, in),
-		kv:      make([]float32, t*3*h),
+		enc:     enc,
+		kv:      enc.regionUse(t * 3 * h),
 		att:     make([]float32, maxImages*h), pooled: make([]float32, maxImages*h),
 		h: make([]float32, maxImages*h), mlp: make([]float32, maxImages*in),
 	}

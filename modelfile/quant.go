@@ -131,7 +131,13 @@ func quantizeQ4Block(blk []float32, q []int8) uint16 {
 	}
 	var tmp [kernel.Q4Block]int8
 	bestErr, bestH := math.Inf(1), uint16(0)
+	// The refitted scales often coincide; a scale already tried gives
+	// the same error again, which cannot be strictly better, so it is
+	// not rounded again (the result is the same, in half the work).
+	var tried [10]uint16
+	nTried := 0
 	for _, t := range []float64{6.5, 7, 7.5, 8, 8.5} {
+	candidates:
 		for _, sign := range []float64{1, -1} {
 			d := sign * amax / t
 			round(d, tmp[:len(blk)])
@@ -148,6 +154,13 @@ func quantizeQ4Block(blk []float32, q []int8) uint16 {
 			if d16 == 0 || math.IsInf(d16, 0) || math.IsNaN(d16) {
 				continue
 			}
+			for _, u := range tried[:nTried] {
+				if u == uint16(h) {
+					continue candidates
+				}
+			}
+			tried[nTried] = uint16(h)
+			nTried++
 			if e := round(d16, tmp[:len(blk)]); e < bestErr {
 				bestErr, bestH = e, uint16(h)
 				copy(q, tmp[:len(blk)])

@@ -113,6 +113,7 @@ func (b *binding) unload(args []js.Value) (func() (any, error), error) {
 		b.mu.Lock()
 		delete(b.models, h)
 		b.mu.Unlock()
+		tuneGC()
 		return nil, nil
 	}, nil
 }

@@ -5,29 +5,46 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"syscall/js"
 )
 
-// gcEvery is how many received bytes go between Go garbage collections
-// while a model arrives. Go holds a reference to each piece's JS object
-// (a js.Value) until its GC finalizes it, and the heap is far below its
-// next GC goal while the file fills one preallocated buffer: without these
-// collections the browser could free no piece before the load ends (the
-// tab briefly held the file twice). Each collection is cheap: the file's
-// buffer holds no pointers.
-const gcEvery = 64 << 20
+// gcHeadroom is how much garbage the Go heap may gather between
+// collections once models are loaded. Go's default (GOGC=100) lets the heap
+// grow to twice its live size before collecting, and the live heap is
+// mostly model files (pointer-free, so a collection does not scan them):
+// with a 650 MB model, a page embedding images would let the tab grow by
+// another 650 MB of decoded images before the first collection, and wasm
+// memory never shrinks. tuneGC sets GOGC so that the allowance is about
+// this many bytes instead (never more than Go's default).
+const gcHeadroom = 64 << 20
+
+// tuneGC collects and sets the GC percent for the live heap (after a model
+// is loaded or unloaded).
+func tuneGC() {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	pct := 100
+	if live := ms.HeapAlloc; live > 0 {
+		pct = max(5, min(100, int(100*gcHeadroom/live)))
+	}
+	debug.SetGCPercent(pct)
+}
 
 // A model file arrives in pieces (web/siglip.js streams it from the
 // network, a Blob, a file or the caller's bytes) and each piece is copied
 // straight into its place in one Go buffer of the file's size: the file is
 // in the tab's memory once, not once in JS and again in Go. Parsing then
-// views that buffer in place (modelfile.Open, modelfile/weights).
+// views that buffer in place (modelfile.Open, modelfile/weights). The
+// worker hands each piece's buffer back to the page for the next piece,
+// so the js.Value Go keeps until its next collection refers to a detached
+// buffer, not to 4 MB of the file.
 
 // pendingLoad is a model file being received.
 type pendingLoad struct {
 	data  []byte   // the file, when its size was given
 	n     int      // bytes received
-	gcAt  int      // n at the last collection
 	parts [][]byte // the pieces, when it was not (joined at the end)
 }
 
@@ -105,10 +122,6 @@ func (b *binding) loadPiece(args []js.Value) (func() (any, error), error) {
 		js.CopyBytesToGo(p.data[p.n:p.n+k], v)
 	}
 	p.n += k
-	if p.n-p.gcAt >= gcEvery {
-		p.gcAt = p.n
-		runtime.GC()
-	}
 	return func() (any, error) { return nil, nil }, nil
 }
 
@@ -154,8 +167,8 @@ func (b *binding) load(args []js.Value) (func() (any, error), error) {
 	}
 	return func() (any, error) {
 		e, err := openEngine(data)
-		runtime.GC() // the last pieces' references, and what parsing left behind
 		if err != nil {
+			tuneGC()
 			return nil, err
 		}
 		b.mu.Lock()
@@ -163,6 +176,7 @@ func (b *binding) load(args []js.Value) (func() (any, error), error) {
 		b.next++
 		b.models[h] = e
 		b.mu.Unlock()
+		tuneGC() // collects what parsing left behind
 		return h, nil
 	}, nil
 }

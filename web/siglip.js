@@ -96,27 +96,49 @@ async function openChannel(mode) {
 // into its place in the one buffer Go allocated for the whole file: the
 // file is never held whole in JS as well (a second copy would double the
 // tab's memory for a 600 MB model), and the caller's buffer is only read.
+// The pieces are filled into buffers of a PiecePool, and the worker hands
+// each buffer back (transferred) once Go has copied it, so one or two
+// buffers carry the whole file: the tab does not fill with used pieces
+// waiting for V8's collector (150–250 MB of them at the peak of a
+// large-256 load, issue 13).
 const PIECE = 4 << 20;
 
-async function* piecesOfBytes(bytes) {
+class PiecePool {
+  constructor() { this.free = []; }
+  take() { return this.free.pop() ?? new Uint8Array(PIECE); }
+  give(bytes) {
+    if (bytes?.buffer?.byteLength === PIECE && this.free.length < 2) this.free.push(new Uint8Array(bytes.buffer));
+  }
+}
+
+async function* piecesOfBytes(bytes, pool) {
   for (let o = 0; o < bytes.length; o += PIECE) {
     // A copy (transferred to the worker): Buffer#slice would be a view.
-    yield new Uint8Array(bytes.subarray(o, Math.min(o + PIECE, bytes.length)));
+    const k = Math.min(PIECE, bytes.length - o);
+    const piece = pool.take();
+    piece.set(bytes.subarray(o, o + k));
+    yield piece.subarray(0, k);
   }
 }
 
-async function* piecesOfBlob(blob) {
-  for (let o = 0; o < blob.size; o += PIECE) {
-    yield new Uint8Array(await blob.slice(o, Math.min(o + PIECE, blob.size)).arrayBuffer());
-  }
-}
-
-// piecesOfStream coalesces a byte stream's (small) chunks into pieces.
-async function* piecesOfStream(stream) {
-  const reader = stream.getReader();
-  let piece = new Uint8Array(PIECE);
+// piecesOfStream fills pieces from a byte stream: read straight into the
+// piece where the stream allows it (a BYOB reader: fetch bodies and Blob
+// streams in browsers), else by copying its (small) chunks.
+async function* piecesOfStream(stream, pool) {
+  let byob = null;
+  try { byob = stream.getReader({ mode: 'byob' }); } catch { byob = null; }
+  const reader = byob ?? stream.getReader();
+  let piece = pool.take();
   let n = 0;
   for (;;) {
+    if (byob) {
+      // The read transfers the piece's buffer; value views it again.
+      const { done, value } = await byob.read(new Uint8Array(piece.buffer, n, PIECE - n));
+      if (value) { piece = new Uint8Array(value.buffer); n += value.byteLength; }
+      if (done) break;
+      if (n === PIECE) { yield piece; piece = pool.take(); n = 0; }
+      continue;
+    }
     const { done, value } = await reader.read();
     if (done) break;
     for (let o = 0; o < value.length;) {
@@ -124,18 +146,28 @@ async function* piecesOfStream(stream) {
       piece.set(value.subarray(o, o + k), n);
       n += k;
       o += k;
-      if (n === PIECE) { yield piece; piece = new Uint8Array(PIECE); n = 0; }
+      if (n === PIECE) { yield piece; piece = pool.take(); n = 0; }
     }
   }
   if (n) yield piece.subarray(0, n);
 }
 
-async function* piecesOfFile(path) {
+async function* piecesOfBlob(blob, pool) {
+  if (typeof blob.stream === 'function') {
+    yield* piecesOfStream(blob.stream(), pool);
+    return;
+  }
+  for (let o = 0; o < blob.size; o += PIECE) {
+    yield new Uint8Array(await blob.slice(o, Math.min(o + PIECE, blob.size)).arrayBuffer());
+  }
+}
+
+async function* piecesOfFile(path, pool) {
   const { open } = await import('node:fs/promises');
   const fh = await open(path, 'r');
   try {
     for (;;) {
-      const buf = new Uint8Array(PIECE);
+      const buf = pool.take();
       const { bytesRead } = await fh.read(buf, 0, PIECE, null);
       if (!bytesRead) break;
       yield bytesRead === PIECE ? buf : buf.subarray(0, bytesRead);
@@ -169,21 +201,21 @@ export const DOWNLOAD_FAILED = 'cannot download the model from';
 // modelSource → {size (0: unknown until the end), pieces}: what load()
 // streams into the worker, from a URL, a path (Node), a Response, a Blob
 // or bytes.
-async function modelSource(source, options = {}) {
+async function modelSource(source, options = {}, pool = new PiecePool()) {
   if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     if (isDetached(source instanceof ArrayBuffer ? source : source.buffer)) {
       throw new TypeError('SigLIP.load: the model bytes are in a detached ArrayBuffer (transferred to a worker or another call): pass a buffer that is still readable');
     }
     const bytes = source instanceof ArrayBuffer ? new Uint8Array(source)
       : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    return { size: bytes.length, pieces: piecesOfBytes(bytes) };
+    return { size: bytes.length, pieces: piecesOfBytes(bytes, pool) };
   }
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return { size: source.size, pieces: piecesOfBlob(source) };
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { size: source.size, pieces: piecesOfBlob(source, pool) };
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (!source.ok) throw new Error(`model download failed: HTTP ${source.status}`);
     if (source.bodyUsed) throw new TypeError('SigLIP.load: the Response body has been read already');
-    if (!source.body) return { size: 0, pieces: piecesOfBytes(new Uint8Array(await source.arrayBuffer())) };
-    return { size: declaredLength(source), pieces: piecesOfStream(source.body) };
+    if (!source.body) return { size: 0, pieces: piecesOfBytes(new Uint8Array(await source.arrayBuffer()), pool) };
+    return { size: declaredLength(source), pieces: piecesOfStream(source.body, pool) };
   }
   if (typeof source === 'string' || source instanceof URL) {
     const s = String(source);
@@ -193,9 +225,9 @@ async function modelSource(source, options = {}) {
       let st;
       try { st = await stat(path); } catch (err) { throw new Error(`cannot read the model file ${s}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`); }
       if (!st.isFile()) throw new Error(`cannot read the model file ${s}: not a regular file`);
-      return { size: st.size, pieces: piecesOfFile(path) };
+      return { size: st.size, pieces: piecesOfFile(path, pool) };
     }
-    return modelSource(await fetchOrExplain(s, options), options);
+    return modelSource(await fetchOrExplain(s, options), options, pool);
   }
   throw new TypeError('SigLIP.load: give a URL, a path, a Response, a Blob or the model bytes');
 }
@@ -205,7 +237,7 @@ async function readAllWithProgress(res, onProgress) {
   const chunks = [];
   let loaded = 0;
   onProgress?.({ loaded: 0, total, phase: 'download' });
-  for await (const piece of piecesOfStream(res.body)) {
+  for await (const piece of piecesOfStream(res.body, new PiecePool())) { // kept: never recycled
     chunks.push(piece);
     loaded += piece.length;
     onProgress?.({ loaded, total, phase: 'download' });
@@ -358,19 +390,23 @@ export class SigLIP {
    */
   static async load(source, options = {}) {
     const { onProgress } = options;
-    const { size, pieces } = await modelSource(source, options);
+    const pool = new PiecePool();
+    const { size, pieces } = await modelSource(source, options, pool);
     const ch = await openChannel(options.worker ?? 'worker');
     let loader = 0;
     try {
       // The worker copies each piece into the buffer Go allocated for the
       // file (size 0: unknown, Go gathers the pieces); one piece in flight
-      // at a time, so JS never holds more than a piece or two.
+      // at a time, its buffer handed back for the next, so JS never holds
+      // more than a piece or two.
       ({ loader } = await ch.call('loadBegin', { size, threads: options.threads }));
       let loaded = 0;
       onProgress?.({ loaded, total: size, phase: 'download' });
       for await (const piece of pieces) {
-        await ch.call('loadPiece', { loader, bytes: piece }, [piece.buffer]);
-        loaded += piece.length;
+        const k = piece.length; // before the transfer detaches it
+        const r = await ch.call('loadPiece', { loader, bytes: piece }, [piece.buffer]);
+        pool.give(r?.bytes);
+        loaded += k;
         onProgress?.({ loaded, total: size, phase: 'download' });
       }
       onProgress?.({ loaded, total: loaded, phase: 'load' });

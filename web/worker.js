@@ -7,8 +7,9 @@
 // Protocol (one request at a time per model is enough; requests queue):
 //   → {id, op, ...args}
 //   ← {id, ok: true, result} | {id, ok: false, error: "message"}
-// ops: loadBegin {size, threads} → {loader}; loadPiece {loader, bytes} (in
-//      order; Go copies each into the file's one buffer); loadAbort {loader};
+// ops: loadBegin {size, threads} → {loader}; loadPiece {loader, bytes} → {bytes}
+//      (in order; Go copies each into the file's one buffer, and the bytes
+//      come back, transferred, to carry the next piece); loadAbort {loader};
 //      load {loader} → {handle, info}; unload {handle};
 //      embedImages {handle, images: [{kind:'encoded', bytes} | {kind:'rgba', rgba, width, height}
 //                   | {kind:'bitmap', bitmap}]} → {data: Float32Array, dim};
@@ -234,7 +235,9 @@ export function createHost() {
     const api = gpuBackend.wrap(goApi); // models on 'webgpu' run their towers there (webgpu/)
     switch (msg.op) {
       case 'loadBegin': return { loader: await api.loadBegin(msg.size) };
-      case 'loadPiece': return api.loadPiece(msg.loader, msg.bytes);
+      case 'loadPiece': // Go has copied the piece: its buffer goes back for the next one
+        await api.loadPiece(msg.loader, msg.bytes);
+        return { bytes: msg.bytes };
       case 'loadAbort': return api.loadAbort(msg.loader);
       case 'load': {
         const handle = await api.load(msg.loader);

@@ -25,14 +25,21 @@ const skip = !large ? 'set SIGLIP_LARGE=1 to run the large-256 browser memory ch
   : !fs.existsSync(chromiumPath) ? `${chromiumPath} is not installed` : null;
 const fixturesName = `test-large-${process.pid}`;
 const fixtures = path.join(root, 'web/dist', fixturesName);
-// The issue's bound is 1.5× the file; it is NOT met yet. Measured (shared
-// machine): before the streaming load 3.34× (q8) and 2.60× (q4); with it,
-// at commit a78693f, 1.43× and 1.59×; on main after merging 2026-12-02's
-// other work 1.74–1.75× (q8) and 2.02–2.42× (q4, three runs: noisy; not yet
-// explained: the load also got 5× faster, so pieces may outpace V8's
-// collection of them). q8's bound catches a return of the second copy
-// (3.34×); q4's only a gross regression, above its noise.
-const bounds = { q8: 2.0, q4: 2.75 };
+// The issue's bound is 1.5× the file. Measured (shared 2-core machine,
+// load 11–13): before the streaming load 3.34× (q8) and 2.60× (q4); with
+// it 1.43×/1.59× (a78693f), then 1.74–1.83×/2.02–2.42× as the load got
+// faster and used 4 MB pieces piled up in the page and the worker waiting
+// for V8's collector (150–250 MB at the peak). The pieces now go back to
+// the page to carry the next one, and a plan's towers share their encoder
+// buffers: 1.35–1.38× (q8) and 1.60–1.62× (q4, four runs).
+// q4 cannot reach 1.5× this way: before the first model byte arrives the
+// renderer already holds 190–250 MB (the blank page 112 MB, the worker
+// with the compiled Go module and a kernel worker 80–130 MB), 0.53–0.70×
+// of the 356 MiB q4 file. So q8 is held to 1.5× and q4 to 1.7× (measured
+// +0.08 of noise); what loading adds above the idle renderer's peak is
+// held to 1.5× the file for both (measured 1.17×, 1.28×).
+const bounds = { q8: 1.5, q4: 1.7 };
+const aboveIdleBound = 1.5;
 
 let tmp, server, origin;
 
@@ -92,6 +99,8 @@ for (const scheme of ['q8', 'q4']) {
       assert.equal(r.info.quantization, scheme);
       assert.deepEqual(errors, []);
       assert.ok(ratio <= bounds[scheme], `renderer peak ${m.peakMB.toFixed(0)} MiB is ${ratio.toFixed(2)}× the ${fileMB.toFixed(0)} MiB file (bound ${bounds[scheme]}×)`);
+      const above = (m.peakMB - idle.peakMB) / fileMB;
+      assert.ok(above <= aboveIdleBound, `loading added ${above.toFixed(2)}× the file above the idle renderer's peak (bound ${aboveIdleBound}×)`);
     } finally {
       await ctx.close();
       fs.rmSync(file, { force: true });

@@ -31,9 +31,22 @@ const textChunk = 32
 // is far below it); bigger files are skipped with a message, not read.
 const maxImageFileBytes = 256 << 20
 
+// notSnapshot refuses a directory given as a .siglip model, naming the fix:
+// these verbs record the model file's SHA-256 in what they write, so they
+// take the converted file, not a Hugging Face snapshot (embed takes both).
+func notSnapshot(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("--model %s is a directory (a Hugging Face snapshot?): this verb takes a .siglip model file; make one with `siglip convert --in %s --out MODEL.siglip`", path, path)
+	}
+	return nil
+}
+
 func openAppModel(path string) (*appModel, error) {
 	if path == "" {
 		return nil, errors.New("--model FILE is required (a .siglip file from siglip convert)")
+	}
+	if err := notSnapshot(path); err != nil {
+		return nil, err
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -44,7 +57,7 @@ func openAppModel(path string) (*appModel, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	tb, kind := f.Tokenizer()
-	tok, err := tokenizer.Load(tb)
+	tok, err := tokenizer.LoadWithText(tb, f.Text) // the text pipeline the converter stored (SigLIP 2: <pad>, lowercase)
 	if err != nil {
 		return nil, fmt.Errorf("%s: tokenizer (%s) inside the model file: %v", path, kind, err)
 	}

@@ -103,7 +103,7 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 		return 0, "", err
 	}
 	if scheme == modelfile.SchemeQ4 && q4.Method != "rtn" {
-		res, err := calibrate(cfg, tok, src, q4)
+		res, err := calibrate(cfg, tok, gptq.Stored{Preprocessor: opt.Preprocessor, Text: opt.Text}, src, q4)
 		if err != nil {
 			return 0, "", err
 		}
@@ -124,9 +124,10 @@ func convertDir(dir, out, scheme string, opt modelfile.Options, q4 q4Options) (i
 }
 
 // calibrate runs GPTQ on the built-in calibration set plus the images in
-// q4.ImagesDir.
-func calibrate(cfgJSON, tok []byte, src modelfile.Source, q4 q4Options) (*gptq.Result, error) {
-	in, err := gptq.DefaultInputs(cfgJSON, tok)
+// q4.ImagesDir, preprocessed and tokenized as the file being written says
+// (st: its preprocessor_config and text pipeline).
+func calibrate(cfgJSON, tok []byte, st gptq.Stored, src modelfile.Source, q4 q4Options) (*gptq.Result, error) {
+	in, err := gptq.DefaultInputsStored(cfgJSON, tok, st)
 	if err != nil {
 		return nil, err
 	}

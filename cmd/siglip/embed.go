@@ -32,7 +32,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runEmbed(args []string) error {
 	fs := flag.NewFlagSet("embed", flag.ContinueOnError)
-	modelPath := fs.String("model", "", "Hugging Face snapshot directory (config.json + model.safetensors), a model.safetensors file, or a .siglip model file (siglip convert)")
+	modelPath := fs.String("model", "", "Hugging Face snapshot directory (config.json + model.safetensors or its shards, read as convert reads it), a model.safetensors file, or a .siglip model file (siglip convert)")
 	configPath := fs.String("config", "", "config.json (with --formula-weights, or to override the one beside --model)")
 	formula := fs.Bool("formula-weights", false, "use the reference formula weights for --config instead of a weights file")
 	tok := fs.String("tokenizer", "", "spiece.model or tokenizer.json for --text (default: the one beside --model)")

@@ -208,7 +208,7 @@ func loadTokenizer(tokPath, modelPath string, m loaded) (*tokenizer.Tokenizer, e
 	if tokPath == "" && m.tokenizer != nil {
 		t, err := tokenizer.LoadWithText(m.tokenizer, m.text)
 		if err != nil {
-			return nil, fmt.Errorf("%s: tokenizer inside the model file: %v", modelPath, err)
+			return nil, fmt.Errorf("%s: the model's tokenizer: %v", modelPath, err)
 		}
 		return t, nil
 	}

@@ -12,11 +12,12 @@ import (
 	"github.com/siglip-wasm/siglip-wasm/safetensors"
 )
 
-// loaded is a model with, for a model file, the tokenizer it carries.
+// loaded is a model with, for a model file, the tokenizer it carries (for
+// a snapshot directory, the one convert would store).
 type loaded struct {
 	*model.Model
-	tokenizer []byte // nil unless the model came from a model file
-	text      string // the model file's stored text pipeline (modelfile.MetaText), "" if none
+	tokenizer []byte // nil unless the model came from a model file or a snapshot with a tokenizer
+	text      string // the stored (or resolved) text pipeline (modelfile.MetaText), "" if none
 }
 
 // isModelFile reports whether path is one of our single-file models (as
@@ -69,7 +70,7 @@ func loadModel(path, configPath string, formula bool) (loaded, error) {
 	case err != nil:
 		return loaded{}, err
 	case st.IsDir():
-		weightsPath = filepath.Join(path, "model.safetensors")
+		return loadSnapshot(path, configPath)
 	case !st.Mode().IsRegular():
 		return loaded{}, fmt.Errorf("--model %s is not a regular file or a directory (a device or a pipe?)", path)
 	case isModelFile(path):
@@ -98,6 +99,50 @@ func loadModel(path, configPath string, formula bool) (loaded, error) {
 		return loaded{}, fmt.Errorf("%s: %v", weightsPath, err)
 	}
 	return loaded{Model: m}, nil
+}
+
+// loadSnapshot loads a Hugging Face snapshot directory as convert reads it:
+// one model.safetensors or the shards of model.safetensors.index.json,
+// mapped rather than read (a pickle-only directory gets the hint naming the
+// fix), with the tokenizer, text pipeline (tokenizer_config.json) and
+// preprocessing (preprocessor_config.json) convert would store, so embed
+// on a snapshot gives what embed on its converted f32 file gives. The
+// checkpoint stays mapped until the process exits: the model views it.
+func loadSnapshot(dir, configPath string) (loaded, error) {
+	if configPath == "" {
+		configPath = filepath.Join(dir, "config.json")
+	}
+	cfgJSON, err := readInput(configPath, "config", maxSideFileBytes)
+	if err != nil {
+		return loaded{}, err
+	}
+	cfg, err := model.ParseConfigJSON(cfgJSON)
+	if err != nil {
+		return loaded{}, fmt.Errorf("%s: %v", configPath, err)
+	}
+	ck, err := openCheckpoint(dir) // convert_checkpoint.go
+	if err != nil {
+		return loaded{}, err
+	}
+	m, err := model.Load(cfg, model.FromTensors(ck.Tensor))
+	if err != nil {
+		ck.Close()
+		return loaded{}, fmt.Errorf("%s: %v", dir, err)
+	}
+	pre, err := snapshotPreprocessor(dir, cfgJSON) // convert_preprocessor.go
+	if err != nil {
+		return loaded{}, err
+	}
+	modelFilePreprocessors[dir] = pre // read by imageProcessing (processing.go)
+	out := loaded{Model: m}
+	tok, _, err := readTokenizer(dir) // convert.go; none: --text asks for --tokenizer
+	if err == nil {
+		if out.text, err = textPipeline(dir, tok, cfgJSON); err != nil { // convert_text.go
+			return loaded{}, err
+		}
+		out.tokenizer = tok
+	}
+	return out, nil
 }
 
 func readConfig(path string) (model.Config, error) {

@@ -101,6 +101,9 @@ func printIDs(tok *tokenizer.Tokenizer, texts []string, maxLen int, decode bool)
 // carries, and its row length (the stored max_length, at most
 // max_position_embeddings).
 func modelTokenizer(path string) (*tokenizer.Tokenizer, int, error) {
+	if err := notSnapshot(path); err != nil {
+		return nil, 0, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, 0, err
