@@ -87,10 +87,9 @@
 //     the narrows are sqxtn / sqxtun, f32x4.pmin/pmax a compare and
 //     bit-select (not fmin/fmax, whose NaN and ±0 rules differ): the same
 //     qa and scales as QuantizeRow.
-//   - wasm-simd128 MatMulQ4 (matmul_q4): the nibbles unpacked once per
-//     call (and, ushr, tbl for the shuffles, sxtl), then
-//     i32x4.dot_i16x8_s (smull + smull2 + addp) on int16 pairs, |q·Q| ≤
-//     127·8: deterministic simd128, exact, as matmul_q8.
+//   - wasm-simd128 MatMulQ4 (matmul_q4): nibble unpacking with and/ushr,
+//     i16x8.extmul (smull/smull2), i32x4.extadd_pairwise (saddlp), all
+//     deterministic, four products of |q·Q| ≤ 1016 per i16 lane: exact.
 //   - wasm-relaxed-dot (matmul_q8x4) does not run on arm64: V8 emits
 //     i32x4.relaxed_dot_i8x16_i7x16_add_s as sdot where the CPU has the
 //     dot-product extension (signed × signed bytes), otherwise as smull +

@@ -33,10 +33,6 @@ func simdMatMulQ8Raw(dst, q, sa unsafe.Pointer, m int32, w, scales, bias unsafe.
 //go:noescape
 func simdMatMulQ4Raw(dst, q, sa unsafe.Pointer, m int32, w, sc, bias unsafe.Pointer, n, nb int32, tmp unsafe.Pointer)
 
-//go:wasmimport simd widen_q4
-//go:noescape
-func simdWidenQ4(q unsafe.Pointer, cnt int32, out unsafe.Pointer)
-
 //go:wasmimport simd quantize_blocks_q4
 //go:noescape
 func simdQuantizeBlocksQ4(a unsafe.Pointer, m, nb int32, q, sa unsafe.Pointer)
@@ -392,17 +388,18 @@ func simdAttention(gemm gemmFn, dst []float32, dstStride int, q []float32, qStri
 }
 
 // simdMatMulQ4 quantizes the activations per block of 32 as the reference
-// does (simdQuantizeQ4) and widens them to int16 in k order (widen_q4, the
-// pairs i32x4.dot_i16x8_s multiplies) after the int8 ones in s.Q, which Go
-// never reads as int16; the kernel's own scratch (q4TmpBytes per block and
-// q4TileBytes, once per kernel thread that may take a share of the rows)
-// follows. Tiles of q4pRows rows × q4pOutputs outputs; a weight with N not a
-// multiple of q4pOutputs (none in SigLIP) runs pure Go.
+// does (simdQuantizeQ4: each block's even elements, then its odd ones, the
+// order of a PackedQ4 block's low and high nibbles, which the kernel
+// unpacks into two int8 vectors). The kernel's own scratch (per block, four
+// outputs' f32 scales and unpacked weights: q4TmpBytes per block, once per
+// kernel thread that may take a share of the rows) follows the activations
+// in s.Q. The kernel does four outputs at a time; a weight with N not a
+// multiple of 4 (none in SigLIP) runs pure Go.
 func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) {
 	if m <= 0 {
 		return
 	}
-	if w.N%q4pOutputs != 0 {
+	if w.N%4 != 0 {
 		matMulQ4Go(dst, a, m, w, bias, s)
 		return
 	}
@@ -416,16 +413,15 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 	}
 	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
 	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
-	kp, nb := w.Blocks*Q4Block, w.Blocks
-	tmp := nb*q4TmpBytes + q4TileBytes
-	s.grow(3*m*kp+kthreads*tmp, m*nb)
-	q, q16, sa := s.Q[:m*kp], s.Q[m*kp:3*m*kp], s.Scale[:m*nb]
+	kp := w.Blocks * Q4Block
+	tmp := w.Blocks * q4TmpBytes
+	s.grow(m*kp+kthreads*tmp, m*w.Blocks)
+	q, sa := s.Q[:m*kp], s.Scale[:m*w.Blocks]
 	simdQuantizeQ4(q, sa, a, m, w)
-	simdWidenQ4(simdPtr(q), int32(m*nb), simdPtr(q16))
-	scratch := s.Q[3*m*kp:]
-	splitRowsIndexed(m, q4pRows, m*w.N*kp, 2*q4pRows, func(part, lo, hi int) {
-		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q16[2*lo*kp:]), simdPtr(sa[lo*nb:]), int32(hi-lo),
-			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(nb),
+	scratch := s.Q[m*kp:]
+	splitRowsIndexed(m, 1, m*w.N*kp, 2, func(part, lo, hi int) {
+		simdMatMulQ4Raw(simdPtr(dst[lo*w.N:]), simdPtr(q[lo*kp:]), simdPtr(sa[lo*w.Blocks:]), int32(hi-lo),
+			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Blocks),
 			simdPtr(scratch[part*tmp:]))
 	})
 }

@@ -64,15 +64,9 @@ var kminWork = defaultMinSplitWork
 // boundaries.
 const simdTile = 5
 
-// matmul_q4's tile: q4pRows rows × q4pOutputs outputs; its scratch per
-// block (the outputs' f32 scales and 16 int16 pairs each, laid out for
-// i32x4.dot_i16x8_s), and per call q4TileBytes for a tile's sums.
-const (
-	q4pRows     = 4
-	q4pOutputs  = 8
-	q4TmpBytes  = 68 * q4pOutputs
-	q4TileBytes = 4 * q4pRows * q4pOutputs
-)
+// q4TmpBytes: matmul_q4's scratch per block (four outputs' f32 scales and
+// 4×32 unpacked weights widened to int16).
+const q4TmpBytes = 272
 
 // matmul_q4x4's tile: q4xRows rows × q4xOutputs outputs; its scratch per
 // block (the outputs' f32 scales and 32 nibbles each, laid out for the

@@ -29,7 +29,9 @@
 import { instantiateWithKernels } from '/web/kernels/loader.mjs';
 
 // The least cosine with transformers' embedding each scheme must reach.
-const Q_COSINE = { f32: 0.9999, q8: 0.999, q4: 0.95 };
+// Measured on the formula weights: f32 1.000000, q8 0.9997–0.9998, q4
+// 0.976–0.980 (the bench's rounding to nearest; GPTQ files do better).
+const Q_COSINE = { f32: 0.9999, q8: 0.999, q4: 0.97 };
 
 let goStarted = null; // one Go instance per page (the bench runs one case per page)
 
@@ -87,7 +89,7 @@ export async function setupOurs({ tower, scheme, threads, feeds, norelaxed = fal
     output() {
       const v = call(api, 'output');
       const cos = cosine(v, expected);
-      const want = Q_COSINE[scheme]; // measured: f32 1.000000, q8 0.9997–0.9998
+      const want = Q_COSINE[scheme];
       if (opts.profile) console.error(`ours ${tower}-${scheme} cosine with transformers' embedding: ${cos.toFixed(6)}`);
       if (!(cos >= want)) throw new Error(`our ${tower}-${scheme} embedding has cosine ${cos} with transformers' (want ≥ ${want})`);
       return v;
