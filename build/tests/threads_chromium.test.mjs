@@ -353,8 +353,14 @@ test('SigLIP API: 20 load/classify/dispose cycles on 2 threads (CYCLE_THREADS=n)
           if (!during || s.workers > during.workers) during = s;
           await page.evaluate(() => { window.lastModel.dispose(); window.lastModel = null; });
         }
-        if (i === 9) { // after 10 cycles: the allocators' high-water mark, to tell retention from a leak
-          for (let t = 0; t < 40; t++) { await settle(page); mid = await rendererState(); if (mid.workers === base.workers) break; }
+        // After 6, 8 and 10 cycles: the allocators' high-water mark, to tell
+        // retention from a leak. The highest settled reading counts: one
+        // reading alone can catch Pss at a low point (seen once in CI:
+        // 97 MiB after 10 cycles where runs read 180, and 181 after 20).
+        if (i === 5 || i === 7 || i === 9) {
+          let s;
+          for (let t = 0; t < 40; t++) { await settle(page); s = await rendererState(); if (s.workers === base.workers) break; }
+          if (!mid || s.pssKB > mid.pssKB) mid = s;
         }
       }
       let end;
@@ -364,7 +370,7 @@ test('SigLIP API: 20 load/classify/dispose cycles on 2 threads (CYCLE_THREADS=n)
         if (end.workers === base.workers) break;
       }
       const MiB = (kb) => (kb / 1024).toFixed(0);
-      console.log(`SigLIP cycles (${process.env.CYCLE_THREADS || 2} threads): renderer Pss ${MiB(base.pssKB)} MiB before, ${MiB(during.pssKB)} MiB with a model loaded, ${MiB(mid.pssKB)} MiB after 10 cycles, ${MiB(end.pssKB)} MiB after 20; worker threads ${base.workers} before, ${during.workers} with a model loaded, ${mid.workers} after 10 cycles, ${end.workers} after 20`);
+      console.log(`SigLIP cycles (${process.env.CYCLE_THREADS || 2} threads): renderer Pss ${MiB(base.pssKB)} MiB before, ${MiB(during.pssKB)} MiB with a model loaded, ${MiB(mid.pssKB)} MiB high-water after 6–10 cycles, ${MiB(end.pssKB)} MiB after 20; worker threads ${base.workers} before, ${during.workers} with a model loaded, ${mid.workers} after 10 cycles, ${end.workers} after 20`);
       assert.ok(during.workers - base.workers >= Number(process.env.CYCLE_THREADS || 2), 'a loaded model has its Go worker and a kernel worker');
       assert.equal(end.workers, base.workers, 'worker threads left after the cycles');
       // Freed memory stays with Chromium's allocators (a high-water mark,
