@@ -403,16 +403,7 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 		matMulQ4Go(dst, a, m, w, bias, s)
 		return
 	}
-	simdNeed("MatMulQ4", "a", len(a), m*w.K)
-	simdNeed("MatMulQ4", "dst", len(dst), m*w.N)
-	if bias != nil {
-		simdNeed("MatMulQ4", "bias", len(bias), w.N)
-	}
-	if s == nil {
-		s = new(Scratch)
-	}
-	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
-	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
+	s = simdCheckQ4(dst, a, m, w, bias, s)
 	kp := w.Blocks * Q4Block
 	tmp := w.Blocks * q4TmpBytes
 	s.grow(m*kp+kthreads*tmp, m*w.Blocks)
@@ -424,6 +415,23 @@ func simdMatMulQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scrat
 			simdPtr(w.Data), simdPtr(w.Scales), simdPtr(bias), int32(w.N), int32(w.Blocks),
 			simdPtr(scratch[part*tmp:]))
 	})
+}
+
+// simdCheckQ4 checks the lengths a q4 wasm kernel will read and write
+// (matmul_q4 and matmul_q4x4 alike: the kernels trust them) and returns s,
+// or a new Scratch where it is nil.
+func simdCheckQ4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scratch) *Scratch {
+	simdNeed("MatMulQ4", "a", len(a), m*w.K)
+	simdNeed("MatMulQ4", "dst", len(dst), m*w.N)
+	if bias != nil {
+		simdNeed("MatMulQ4", "bias", len(bias), w.N)
+	}
+	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
+	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
+	if s == nil {
+		s = new(Scratch)
+	}
+	return s
 }
 
 // simdQuantizeQ4 quantizes a[m][K] per block of 32 as the reference does
@@ -465,16 +473,7 @@ func simdMatMulQ4x4(dst, a []float32, m int, w *PackedQ4, bias []float32, s *Scr
 		simdMatMulQ4(dst, a, m, w, bias, s)
 		return
 	}
-	simdNeed("MatMulQ4", "a", len(a), m*w.K)
-	simdNeed("MatMulQ4", "dst", len(dst), m*w.N)
-	if bias != nil {
-		simdNeed("MatMulQ4", "bias", len(bias), w.N)
-	}
-	if s == nil {
-		s = new(Scratch)
-	}
-	simdNeed("MatMulQ4", "weight data", len(w.Data), w.N*w.Blocks*16)
-	simdNeed("MatMulQ4", "scales", len(w.Scales), w.N*w.Blocks)
+	s = simdCheckQ4(dst, a, m, w, bias, s)
 	kp, nb := w.Blocks*Q4Block, w.Blocks
 	tmp := nb*q4xTmpBytes + q4xTileBytes
 	s.grow(m*kp+kthreads*tmp, 2*m*nb)
